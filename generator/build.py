@@ -1,0 +1,261 @@
+"""`build`: intent -> checked plan -> rendered configs in `out/`, incrementally and in parallel.
+
+- The cache key covers every input byte (intent, templates, generator code): an unchanged input
+  with an intact `out/` is recognised in milliseconds without planning anything.
+- Devices are expanded and rendered in forked worker processes that inherit the plan (nothing is
+  pickled on the way in), one shard per region and plane so a worker derives the links it needs once.
+- A device whose input fingerprint matches the previous build is not expanded or rendered at all:
+  its previous config is hard-linked into the new tree. Of the rest, only changed bytes are written.
+- The new tree replaces `out/` atomically (see outdir).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import generator
+from generator.compile.fingerprint import device_fingerprint, network_digest
+from generator.compile.network import Plan, expand, paused_gc
+from generator.findings import Finding
+from generator.intent.loader import load_intent
+from generator.outdir import Staging, read_manifest
+from generator.pipeline import plan_checked
+from generator.render import TEMPLATES, render_device, template_for, templates_digest
+
+PARALLEL_THRESHOLD = 256  # below this many devices, forking costs more than it saves
+
+
+class Rendered(NamedTuple):
+    """One device's entry in the manifest."""
+
+    name: str
+    fingerprint: str
+    sha256: str
+    lines: int
+    size: int
+    written: bool  # False: the previous file was reused
+    rendered: bool  # False: inputs unchanged, not even rendered
+    platform: str
+    role: str
+    region: str
+    plane: int
+    fabric: str
+    sessions: int
+
+    def entry(self) -> dict[str, Any]:
+        return {
+            "fingerprint": self.fingerprint,
+            "sha256": self.sha256,
+            "lines": self.lines,
+            "bytes": self.size,
+            "platform": self.platform,
+            "role": self.role,
+            "region": self.region,
+            "plane": self.plane,
+            "fabric": self.fabric,
+            "sessions": self.sessions,
+        }
+
+
+@dataclass
+class BuildReport:
+    intent: str
+    out: Path
+    devices: int = 0
+    sessions: int = 0
+    lines: int = 0
+    size: int = 0
+    rendered: int = 0
+    written: int = 0
+    removed: int = 0
+    up_to_date: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[Finding] = field(default_factory=list)
+
+
+def code_digest() -> str:
+    """Hash of the generator's own source: a new generator version invalidates the build cache."""
+    digest = hashlib.sha256(generator.__version__.encode())
+    root = Path(generator.__file__).resolve().parent.parent
+    for package in ("generator", "validators"):
+        for path in sorted((root / package).rglob("*.py")):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _intact(out: Path, manifest: dict[str, Any]) -> bool:
+    devices = manifest.get("devices", {})
+    try:
+        return all((out / f"{name}.cfg").stat().st_size == entry["bytes"] for name, entry in devices.items())
+    except (OSError, KeyError, TypeError, AttributeError):
+        return False
+
+
+# ------------------------------------------------------------------ workers (fork inherits _JOB)
+
+
+@dataclass(frozen=True)
+class _Job:
+    plan: Plan
+    network_digest: str
+    previous: dict[str, Any]
+    staging: Path
+    out: Path
+
+
+_JOB: _Job | None = None
+
+
+def _reuse(job: _Job, name: str, old: dict[str, Any]) -> bool:
+    try:
+        os.link(job.out / f"{name}.cfg", job.staging / f"{name}.cfg")
+        return True
+    except OSError:
+        return False
+
+
+def _build_one(job: _Job, name: str) -> Rendered:
+    fingerprint = device_fingerprint(job.plan, name, job.network_digest)
+    old = job.previous.get(name)
+    if old is not None and old.get("fingerprint") == fingerprint and _reuse(job, name, old):
+        return Rendered(
+            name,
+            fingerprint,
+            old["sha256"],
+            old["lines"],
+            old["bytes"],
+            False,
+            False,
+            old["platform"],
+            old["role"],
+            old["region"],
+            old["plane"],
+            old["fabric"],
+            old["sessions"],
+        )
+    device = expand(job.plan, name)
+    data = render_device(device).encode()
+    sha = hashlib.sha256(data).hexdigest()
+    written = not (old is not None and old.get("sha256") == sha and _reuse(job, name, old))
+    if written:
+        (job.staging / f"{name}.cfg").write_bytes(data)
+    return Rendered(
+        name,
+        fingerprint,
+        sha,
+        data.count(b"\n"),
+        len(data),
+        written,
+        True,
+        device.platform,
+        device.role,
+        device.region,
+        device.plane,
+        device.fabric,
+        len(device.bgp.neighbors),
+    )
+
+
+def _build_shard(names: list[str]) -> list[Rendered]:
+    assert _JOB is not None
+    with paused_gc():
+        return [_build_one(_JOB, name) for name in names]
+
+
+def shards(plan: Plan) -> list[list[str]]:
+    """Devices grouped by region and plane: the fabric links of a group stay inside it."""
+    groups: dict[tuple[str, int], list[str]] = {}
+    for name, node in plan.wiring.nodes.items():
+        groups.setdefault((node.region, node.plane), []).append(name)
+    return list(groups.values())
+
+
+def build_devices(job: _Job, jobs: int) -> list[Rendered]:
+    global _JOB  # noqa: PLW0603 - forked workers inherit the job instead of unpickling it
+    plan = job.plan
+    for platform in {plan.intent.hardware[n.hardware].platform for n in plan.wiring.nodes.values()}:
+        template_for(platform)  # compile once, before forking: every worker inherits the compiled code
+    _JOB = job
+    try:
+        if jobs <= 1 or len(plan.wiring.nodes) < PARALLEL_THRESHOLD:
+            return _build_shard(list(plan.wiring.nodes))
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            results = [r for part in pool.map(_build_shard, shards(plan)) for r in part]
+        order = {name: i for i, name in enumerate(plan.wiring.nodes)}
+        return sorted(results, key=lambda r: order[r.name])
+    finally:
+        _JOB = None
+
+
+def manifest_for(name: str, plan: Plan, key: str, results: list[Rendered]) -> dict[str, Any]:
+    return {
+        "generator": generator.__version__,
+        "intent": name,
+        "input_key": key,
+        "link_bandwidth_unit_bps": plan.scale.unit_bps,
+        "summary": {
+            "devices": len(results),
+            "sessions": sum(r.sessions for r in results) // 2,
+            "lines": sum(r.lines for r in results),
+            "bytes": sum(r.size for r in results),
+        },
+        "devices": {r.name: r.entry() for r in results},
+    }
+
+
+def build(
+    intent_path: str | Path, out: str | Path = "out", jobs: int | None = None, force: bool = False
+) -> BuildReport:
+    """Build configs for every device of the intent; raises FindingsError on an invalid intent."""
+    out = Path(out)
+    jobs = jobs or os.cpu_count() or 1
+    start = time.perf_counter()
+    loaded = load_intent(intent_path)
+    code_and_templates = f"{templates_digest(TEMPLATES)}:{code_digest()}"
+    key = hashlib.sha256(f"{loaded.digest}:{code_and_templates}".encode()).hexdigest()
+    previous = read_manifest(out)
+    intact = previous is not None and _intact(out, previous)
+    timings = {"load": time.perf_counter() - start}
+    report = BuildReport(loaded.intent.name, out)
+    if not force and previous and intact and previous.get("input_key") == key:
+        summary = previous.get("summary", {})
+        report.devices, report.sessions = summary.get("devices", 0), summary.get("sessions", 0)
+        report.lines, report.size = summary.get("lines", 0), summary.get("bytes", 0)
+        report.up_to_date = True
+        report.timings = {**timings, "total": time.perf_counter() - start}
+        return report
+
+    t = time.perf_counter()
+    planned = plan_checked(loaded)
+    timings["validate+plan"] = time.perf_counter() - t
+    t = time.perf_counter()
+    old_devices = previous.get("devices", {}) if previous and intact and not force else {}
+    staging = Staging(out)
+    try:
+        job = _Job(planned.plan, network_digest(planned.plan, code_and_templates), old_devices, staging.path, out)
+        results = build_devices(job, jobs)
+        timings["expand+render+write"] = time.perf_counter() - t
+        t = time.perf_counter()
+        manifest = manifest_for(loaded.intent.name, planned.plan, key, results)
+        staging.commit(manifest)
+    except BaseException:
+        staging.abandon()
+        raise
+    timings["commit"] = time.perf_counter() - t
+    summary = manifest["summary"]
+    report.devices, report.sessions = summary["devices"], summary["sessions"]
+    report.lines, report.size = summary["lines"], summary["bytes"]
+    report.rendered = sum(1 for r in results if r.rendered)
+    report.written = sum(1 for r in results if r.written)
+    report.removed = len(set(old_devices) - set(planned.plan.wiring.nodes))
+    report.warnings = planned.findings
+    report.timings = {**timings, "total": time.perf_counter() - start}
+    return report

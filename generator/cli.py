@@ -1,0 +1,168 @@
+"""Command line: `python -m generator <command>`.
+
+Exit codes, for every command: 0 success, 1 the command ran and found something (validation errors,
+a diff with changes, a failed push), 2 the input is unusable (bad intent, bad revision, bad usage).
+Nothing an operator can cause ends in a traceback: known failures print located findings, anything
+else prints one line and asks for `--debug`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from generator.findings import Finding, FindingsError, Severity, sort_findings
+
+DEFAULT_INTENT = "intent/lab.yaml"
+EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class UsageError(Exception):
+    """A problem with how the tool was called or with its environment; printed as one line, exit 2."""
+
+
+def print_findings(findings: Sequence[Finding], console: Console = err) -> None:
+    for f in sort_findings(findings):
+        style = "red" if f.severity is Severity.ERROR else "yellow"
+        subject = f"{f.field}: " if f.path else ""
+        console.print(f"{f.where}: [{style}]{f.severity.value} {f.code}[/] {subject}{f.message}", markup=True)
+        if f.hint:
+            console.print(f"    hint: {f.hint}", markup=False)
+
+
+def findings_table(findings: Sequence[Finding], title: str) -> Table:
+    table = Table(title=title, show_lines=False)
+    for column in ("severity", "code", "where", "field", "message", "hint"):
+        table.add_column(column, overflow="fold")
+    for f in sort_findings(findings):
+        style = "red" if f.severity is Severity.ERROR else "yellow"
+        table.add_row(f"[{style}]{f.severity.value}[/]", f.code, f.where, f.field, f.message, f.hint)
+    return table
+
+
+def findings_json(findings: Sequence[Finding]) -> str:
+    data = {
+        "errors": sum(1 for f in findings if f.severity is Severity.ERROR),
+        "warnings": sum(1 for f in findings if f.severity is Severity.WARNING),
+        "findings": [f.as_dict() for f in sort_findings(findings)],
+    }
+    return json.dumps(data, indent=2, sort_keys=True)
+
+
+# ------------------------------------------------------------------------------------------- commands
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from generator.build import build
+
+    report = build(args.intent, args.out, jobs=args.jobs, force=args.force)
+    print_findings(report.warnings)
+    if report.up_to_date:
+        out.print(
+            f"{report.intent}: up to date ({report.devices} devices, {report.sessions} sessions) "
+            f"in {report.timings['total']:.2f}s"
+        )
+        return EXIT_OK
+    out.print(
+        f"{report.intent}: {report.devices} devices, {report.sessions} eBGP sessions, "
+        f"{report.lines:,} config lines ({report.size / 1e6:.1f} MB) -> {report.out}/"
+    )
+    out.print(f"  rendered {report.rendered}, wrote {report.written}, removed {report.removed}")
+    out.print("  " + ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()))
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from generator.intent.loader import load_intent
+    from generator.pipeline import validate_loaded
+
+    findings = validate_loaded(load_intent(args.intent))
+    has_errors = any(f.severity is Severity.ERROR for f in findings)
+    if args.format == "json":
+        out.print(findings_json(findings), markup=False)
+    elif findings:
+        out.print(findings_table(findings, f"{args.intent}: {len(findings)} finding(s)"))
+    else:
+        out.print(f"{args.intent}: valid, no findings")
+    return EXIT_FOUND if has_errors else EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from generator.intent.schema import Intent
+
+    out.print(json.dumps(Intent.model_json_schema(), indent=2, sort_keys=True), markup=False)
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------------------------------- parser
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="python -m generator", description="Intent-based configuration generator for BAG networks."
+    )
+    top.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = top.add_subparsers(dest="command", required=True, metavar="command")
+
+    def command(name: str, func: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.set_defaults(func=func)
+        return p
+
+    def intent_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "intent",
+            nargs="?",
+            default=DEFAULT_INTENT,
+            help=f"intent YAML file or directory (default: {DEFAULT_INTENT})",
+        )
+
+    p = command("build", cmd_build, "validate, compile and render every device's config into OUT/")
+    intent_arg(p)
+    p.add_argument("-o", "--out", default="out", help="output directory (default: out)")
+    p.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--force", action="store_true", help="ignore the previous build and render everything")
+
+    p = command("validate", cmd_validate, "run every semantic check on an intent (exit 1 on errors)")
+    intent_arg(p)
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = command("schema", cmd_schema, "print the intent JSON schema (for editors and CI)")
+
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except FindingsError as exc:
+        print_findings(exc.findings)
+        n = sum(1 for f in exc.findings if f.severity is Severity.ERROR)
+        err.print(f"{n} error(s): nothing was written", style="red")
+        return EXIT_BAD_INPUT
+    except UsageError as exc:
+        err.print(f"error: {exc}", style="red", markup=False)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        err.print("interrupted", style="red")
+        return 130
+    except Exception as exc:  # last line of defence: one line, not a traceback
+        if args.debug:
+            raise
+        err.print(
+            f"internal error: {type(exc).__name__}: {exc} (re-run with --debug for details)", style="red", markup=False
+        )
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

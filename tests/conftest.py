@@ -1,0 +1,62 @@
+"""Shared helpers: intents as editable dicts, written to temporary files, and the CLI in-process."""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+LAB = ROOT / "intent" / "lab.yaml"
+PROMETHEUS = ROOT / "intent" / "prometheus.yaml"
+_LAB_DATA = yaml.safe_load(LAB.read_text())
+
+
+def frr_required() -> bool:
+    """CI sets BAG_REQUIRE_FRR=1: there a missing FRR is a failure, not a skip."""
+    return os.environ.get("BAG_REQUIRE_FRR") == "1"
+
+
+def need(tool: str) -> str:
+    path = shutil.which(tool) or (f"/usr/lib/frr/{tool}" if Path(f"/usr/lib/frr/{tool}").exists() else None)
+    if path is None:
+        if frr_required():
+            pytest.fail(f"{tool} not found but BAG_REQUIRE_FRR=1 (apt-get install -y frr)")
+        pytest.skip(f"{tool} not installed")
+    return path
+
+
+@pytest.fixture
+def lab_data() -> dict[str, Any]:
+    """A fresh, mutable copy of intent/lab.yaml."""
+    return copy.deepcopy(_LAB_DATA)
+
+
+@pytest.fixture
+def write_intent(tmp_path: Path) -> Callable[..., Path]:
+    def write(data: dict[str, Any] | str, name: str = "intent.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False))
+        return path
+
+    return write
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Run `python -m generator ARGS` in-process; returns (exit code, stdout, stderr)."""
+
+    def run(*args: str | Path) -> tuple[int, str, str]:
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run

@@ -1,0 +1,78 @@
+"""`build`: complete, deterministic, incremental and atomic output."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from generator.build import build
+
+from .conftest import LAB
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_build_writes_a_config_per_device_and_a_manifest(tmp_path: Path, cli) -> None:
+    code, stdout, _ = cli("build", LAB, "-o", tmp_path / "out")
+    assert code == 0 and "16 devices" in stdout
+    files = tree(tmp_path / "out")
+    manifest = json.loads(files.pop("manifest.json"))
+    assert sorted(files) == sorted(f"{name}.cfg" for name in manifest["devices"])
+    entry = manifest["devices"]["east-bag-p1-s1"]
+    assert entry["platform"] == "frr" and entry["role"] == "bag" and entry["plane"] == 1
+    assert len(entry["sha256"]) == 64
+    assert b"hostname east-bag-p1-s1\n" in files["east-bag-p1-s1.cfg"]
+
+
+def test_two_builds_give_identical_bytes(tmp_path: Path) -> None:
+    build(LAB, tmp_path / "a", jobs=1)
+    build(LAB, tmp_path / "b", jobs=2, force=True)
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
+def test_an_unchanged_intent_is_up_to_date(tmp_path: Path) -> None:
+    first = build(LAB, tmp_path / "out")
+    again = build(LAB, tmp_path / "out")
+    assert not first.up_to_date and again.up_to_date and again.devices == 16
+
+
+def test_a_one_plane_change_rerenders_only_that_plane(tmp_path: Path, lab_data, write_intent) -> None:
+    out = tmp_path / "out"
+    build(write_intent(lab_data), out)
+    lab_data["regions"][0]["bag"]["drained_planes"] = [2]
+    report = build(write_intent(lab_data), out)
+    changed = json.loads((out / "manifest.json").read_text())["devices"]
+    assert report.written == 4  # east plane 2: two BAG switches and two spines
+    assert all(
+        changed[n]["plane"] == 2 and changed[n]["region"] == "east"
+        for n in changed
+        if b"DRAIN-OUT" in (out / f"{n}.cfg").read_bytes()
+    )
+
+
+def test_an_invalid_intent_leaves_the_previous_output_untouched(tmp_path: Path, lab_data, write_intent, cli) -> None:
+    out = tmp_path / "out"
+    build(LAB, out)
+    before = tree(out)
+    lab_data["regions"][0]["bag"]["planes"] = 0
+    code, _, err = cli("build", write_intent(lab_data), "-o", out)
+    assert code == 2 and "BAG002" in err and "regions[0].bag.planes" in err
+    assert tree(out) == before
+    assert sorted(os.listdir(tmp_path)) == ["intent.yaml", "out"]  # no staging directory left behind
+
+
+def test_validate_reports_json_for_ci(cli) -> None:
+    code, stdout, _ = cli("validate", LAB, "--format", "json")
+    assert code == 0
+    assert json.loads(stdout) == {"errors": 0, "warnings": 0, "findings": []}
+
+
+def test_schema_is_valid_json_naming_every_section(cli) -> None:
+    code, stdout, _ = cli("schema")
+    assert code == 0
+    assert {"hardware", "regions", "inter_region", "asn", "bgp", "link_bandwidth"} <= set(
+        json.loads(stdout)["properties"]
+    )
