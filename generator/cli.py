@@ -102,6 +102,26 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    if args.running:
+        from generator.running import run_diff_running
+
+        return run_diff_running(args, out)
+    raise UsageError("pass --running (compare with devices); --base REV arrives with the review command")
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    from generator.lab import run_lab
+
+    return run_lab(args, out)
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from generator.push import run_push
+
+    return run_push(args, out)
+
+
 # ------------------------------------------------------------------------------------------- parser
 
 
@@ -137,6 +157,26 @@ def parser() -> argparse.ArgumentParser:
 
     p = command("schema", cmd_schema, "print the intent JSON schema (for editors and CI)")
 
+    p = command("diff", cmd_diff, "review a change: against running devices (--running)")
+    intent_arg(p)
+    p.add_argument("--running", action="store_true", help="compare with the devices of the inventory")
+    p.add_argument("--inventory", help="device inventory (default: the one `lab up` wrote for this intent)")
+    p.add_argument("--format", choices=("terminal", "markdown", "json"), default="terminal")
+    p.add_argument("-o", "--out", default="out", help="build output (default: out)")
+
+    p = command("lab", cmd_lab, "run the intent as FRRouting in network namespaces on this machine")
+    p.add_argument("action", choices=("up", "down", "status"))
+    intent_arg(p)
+    p.add_argument("-o", "--out", default="out", help="build output with the FRR configs (default: out)")
+
+    p = command("push", cmd_push, "push rendered configs plane by plane (dry run unless --commit)")
+    intent_arg(p)
+    p.add_argument("--inventory", help="device inventory (default: the one `lab up` wrote for this intent)")
+    p.add_argument("-o", "--out", default="out")
+    p.add_argument("--commit", action="store_true", help="apply (default: dry run, show the diff only)")
+    p.add_argument("--planes", help="only these planes, e.g. 1,2")
+    p.add_argument("--revert-in", type=int, default=120, help="commit-confirm timer in seconds (default 120)")
+    p.add_argument("--converge-timeout", type=float, default=60.0, help="seconds to wait for post-checks")
     return top
 
 

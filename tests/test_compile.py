@@ -101,6 +101,7 @@ def test_a_bag_with_4_links_to_one_spine_and_2_to_another_weights_them_2_to_1(la
         {"plane": 1, "fabric_switch": 2, "bag_switch": 1, "links": 2},
     ]
     lab_data["regions"][0]["fabrics"][0]["downlinks"]["count"] = 8  # room for the extra uplinks
+    lab_data["link_bandwidth"]["frr_unit"] = "auto"  # the lab's pinned unit has no room for these sums
     result = compiled(write_intent, lab_data)
     paths = expected_paths(result.plan.intent, result.plan.wiring, ["east-bag-p1-s1"])["east-bag-p1-s1"]
     weights = weights_by_peer(paths["fabric:e1"])
