@@ -102,6 +102,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from generator.analysis.report import run_analyze
+
+    return run_analyze(args, out)
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     if args.running:
         from generator.running import run_diff_running
@@ -156,6 +162,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json"), default="table")
 
     p = command("schema", cmd_schema, "print the intent JSON schema (for editors and CI)")
+
+    p = command("analyze", cmd_analyze, "capacity, oversubscription and failure-domain report")
+    intent_arg(p)
+    p.add_argument("-o", "--out", default="out/analysis", help="where to write analysis.md/.json/.mmd")
+    p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
 
     p = command("diff", cmd_diff, "review a change: against running devices (--running)")
     intent_arg(p)

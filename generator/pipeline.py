@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.analysis.capacity import analyze_plan
 from generator.compile.layout import layout
 from generator.compile.network import Plan, compile_network, paused_gc, plan_from
 from generator.compile.wiring import wire
@@ -53,6 +54,7 @@ def plan_checked(loaded: LoadedIntent) -> Planned:
         _stop_on_errors(findings)
         p = plan_from(intent, wiring, lay)
         findings += check_plan(loaded, p)
+        findings += analyze_plan(loaded, p, failures=False).findings  # capacity budgets (BAG070, BAG071)
     _stop_on_errors(findings)
     return Planned(loaded, p, sort_findings(findings))
 

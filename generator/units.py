@@ -16,8 +16,8 @@ _RATIO_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?::\s*(\d+(?:\.\d+)?))?\s*$")
 
 def parse_bps(text: str | int) -> int:
     """Parse "800G", "1.6T", "400Gbps" or a plain integer (bits per second)."""
-    if isinstance(text, bool):
-        raise ValueError("expected a bandwidth such as 800G, got a boolean")
+    if isinstance(text, bool) or text is None:
+        raise ValueError(f"expected a bandwidth such as 800G, got {text!r}")
     if isinstance(text, int):
         if text < 0:
             raise ValueError("bandwidth cannot be negative")
@@ -36,8 +36,8 @@ def parse_bps(text: str | int) -> int:
 
 def parse_ratio(text: str | float | int) -> float:
     """Parse "4.5:1", "4.5" or 4.5 into the float 4.5."""
-    if isinstance(text, bool):
-        raise ValueError("expected a ratio such as 4.5:1, got a boolean")
+    if isinstance(text, bool) or text is None:
+        raise ValueError(f"expected a ratio such as 4.5:1, got {text!r}")
     if isinstance(text, int | float):
         value = float(text)
     else:

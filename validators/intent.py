@@ -127,6 +127,7 @@ def _planes(loaded: LoadedIntent) -> Iterator[Finding]:
                     "BAG012",
                     ("regions", i, "bag", "drained_planes", j),
                     f"plane {plane} does not exist (region {region.name} has planes 1-{bag.planes})",
+                    f"drain only planes 1-{bag.planes}",
                 )
         for j, rule in enumerate(bag.placement):
             for k, plane in enumerate(rule.planes):

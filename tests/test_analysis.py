@@ -1,0 +1,161 @@
+"""Capacity and failure-domain analysis, budgets, and the validator's refusal of broken intents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.analysis.capacity import Analysis, analyze_plan
+from generator.findings import FindingsError
+from generator.intent.loader import load_intent
+from generator.pipeline import plan_checked, validate_loaded
+
+from .conftest import LAB, PROMETHEUS
+
+TBPS = 10**12
+
+
+def big_pair(lab_data: dict[str, Any], topology: str) -> dict[str, Any]:
+    """2 regions x 8 planes x 4 BAG switches (12 x 36 ports), 36 x 800G per switch toward the other region."""
+    lab_data["hardware"]["lab-bag"].update(line_cards=12, ports_per_line_card=36)
+    for i, region in enumerate(lab_data["regions"]):
+        region["bag"].update(planes=8, switches_per_plane=4, placement=[])
+        region["addressing"]["p2p_ipv4"] = f"10.{i + 1}0.0.0/16"
+        region["addressing"]["p2p_ipv6"] = f"fd00:1:{i + 1}0::/64"
+    lab_data["inter_region"][0].update(topology=topology, links_per_switch=36, spread_width=4)
+    lab_data["inter_region"][0]["addressing"] = {"p2p_ipv4": "10.30.0.0/16", "p2p_ipv6": "fd00:1:30::/64"}
+    lab_data["link_bandwidth"]["frr_unit"] = "auto"
+    return lab_data
+
+
+def analyze(path: Any) -> Analysis:
+    loaded = load_intent(path)
+    return analyze_plan(loaded, plan_checked(loaded).plan)
+
+
+def test_planar_pair_capacity_matches_the_hand_calculation(lab_data, write_intent) -> None:
+    a = analyze(write_intent(big_pair(lab_data, "planar")))
+    assert a.pair_bps == {"east~west": 4 * 8 * 36 * 800 * 10**9}  # = 921.6 Tbps
+    assert a.pair_bps["east~west"] / TBPS == pytest.approx(921.6)
+
+
+def test_losing_a_bag_switch_strands_its_planar_partner_but_spread_shares_the_loss(lab_data, write_intent) -> None:
+    planar = analyze(write_intent(big_pair(lab_data, "planar"), "planar.yaml"))
+    spread = analyze(write_intent(big_pair(lab_data, "spread"), "spread.yaml"))
+    lost_planar = next(s for s in planar.scenarios if s.kind == "BAG switch")
+    lost_spread = next(s for s in spread.scenarios if s.kind == "BAG switch")
+    # both lose one switch's 36 links of the pair's 1152...
+    assert lost_planar.pair_bps == lost_spread.pair_bps == {"east~west": (4 * 8 - 1) * 36 * 800 * 10**9}
+    # ...but with planar its partner loses everything, with spread 4 partners lose a quarter each
+    assert lost_planar.worst_remote_loss == 1.0
+    assert lost_spread.worst_remote_loss == pytest.approx(0.25)
+
+
+def test_ucmp_after_a_bag_switch_failure_spreads_over_the_survivors(lab_data, write_intent) -> None:
+    a = analyze(write_intent(big_pair(lab_data, "planar")))
+    ucmp = next(s for s in a.scenarios if s.kind == "BAG switch").ucmp
+    (shares,) = [v for k, v in ucmp.items() if k.endswith("region:west")]
+    assert shares == pytest.approx({f"east-bag-p8-s{i}": 1 / 3 for i in (1, 2, 3)}, abs=1e-4)
+
+
+def test_prometheus_figures(tmp_path) -> None:
+    a = analyze(PROMETHEUS)
+    # north-hub is planar: 18 BAG switches x 8 planes x 144 links x 800G
+    assert a.pair_bps["north~hub"] == 18 * 8 * 144 * 800 * 10**9  # 16.6 Pbps
+    worst = max(p.oversubscription for p in a.planes)
+    assert worst <= 4.5
+    assert {s.kind for s in a.scenarios} >= {"link", "line card", "BAG switch", "plane"}
+
+
+def test_oversubscription_over_budget_is_an_error_and_build_refuses(lab_data, write_intent, cli) -> None:
+    lab_data["regions"][0]["fabrics"][0]["downlinks"]["count"] = 13  # 2 x 13 x 800G over 6 x 800G: 4.33:1
+    lab_data["budgets"]["l2_to_bag_oversubscription"] = 4.0
+    path = write_intent(lab_data)
+    with pytest.raises(FindingsError) as exc:
+        plan_checked(load_intent(path))
+    found = [f for f in exc.value.findings if f.code == "BAG070"]
+    assert [f.message.split()[1] for f in found] == ["1", "2"]  # both planes of east, west stays at 4.0:1
+    finding = found[0]
+    assert finding.field == "regions[0].fabrics[0].downlinks" and "4.33:1" in finding.message
+    code, _, err = cli("build", path, "-o", path.parent / "out")
+    assert code == 2 and "BAG070" in err and not (path.parent / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("mutate", "code", "field"),
+    [
+        (lambda d: d["regions"][0]["bag"].update(hardware="nope"), "BAG011", "regions[0].bag.hardware"),
+        (lambda d: d["regions"][1].update(name="east"), "BAG010", "regions[1].name"),
+        (lambda d: d["regions"][0]["bag"].update(drained_planes=[3]), "BAG012", "regions[0].bag.drained_planes"),
+        (lambda d: d["inter_region"][0].update(links_per_switch=20), "BAG030", "regions[0].bag.hardware"),
+        (
+            lambda d: d["regions"][1]["addressing"].update(p2p_ipv4="10.1.0.0/24"),
+            "BAG021",
+            "regions[1].addressing.p2p_ipv4",
+        ),
+        (lambda d: d["asn"].update(bag_base=64000), "BAG022", "asn.bag_base"),
+        (lambda d: d["bgp"].update(maximum_paths=1024), "BAG041", "bgp.maximum_paths"),
+        (lambda d: d["link_bandwidth"].update(transitive=False), "BAG050", "link_bandwidth.transitive"),
+    ],
+)
+def test_each_rule_reports_its_code_at_its_field(lab_data, write_intent, mutate, code, field) -> None:
+    mutate(lab_data)
+    findings = validate_loaded(load_intent(write_intent(lab_data)))
+    matching = [f for f in findings if f.code == code]
+    assert matching, [str(f) for f in findings]
+    located = [f for f in matching if f.field.startswith(field)]
+    assert located and located[0].location is not None and located[0].hint
+
+
+def test_the_example_intents_have_no_findings() -> None:
+    assert validate_loaded(load_intent(LAB)) == []
+
+
+_LAB_TEXT = LAB.read_text()
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 10**10),
+    st.text(max_size=12),
+    st.sampled_from(["800G", "10.0.0.0/8", "fd00::/127", "spread", "planar", "frr", "eos"]),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_mutated_intents_give_a_build_or_clean_findings_never_a_crash(data, tmp_path_factory) -> None:
+    doc = yaml.safe_load(_LAB_TEXT)
+    for _ in range(data.draw(st.integers(1, 3))):
+        node: Any = doc
+        while True:  # walk to a random container, then replace or delete one of its entries
+            keys = list(node) if isinstance(node, dict) else list(range(len(node)))
+            if not keys:
+                break
+            key = data.draw(st.sampled_from(keys))
+            if isinstance(node[key], dict | list) and data.draw(st.booleans()):
+                node = node[key]
+                continue
+            if data.draw(st.booleans()) and isinstance(node, dict):
+                del node[key]
+            else:
+                node[key] = data.draw(_scalars)
+            break
+    path = tmp_path_factory.mktemp("fuzz") / "intent.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    try:
+        validate_loaded(load_intent(path))
+    except FindingsError as exc:
+        assert exc.findings and all(f.code.startswith("BAG") for f in exc.findings)
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=st.text(max_size=200))
+def test_random_text_is_a_clean_error(text: str, tmp_path_factory) -> None:
+    path = tmp_path_factory.mktemp("text") / "intent.yaml"
+    path.write_text(text)
+    with pytest.raises(FindingsError):
+        load_intent(path)
