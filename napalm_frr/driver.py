@@ -162,27 +162,22 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
                 config = handle.read()
         return config
 
-    def load_replace_candidate(self, filename: str | None = None, config: str | None = None) -> None:
+    def _stage(self, filename: str | None, config: str | None, merge: bool) -> None:
+        """Write the candidate to the router and dry-run it there (`vtysh -C`): a rejected one is dropped."""
         text = self._load(filename, config)
         self._transport_write("candidate.conf", text)
         check = self._run(["vtysh", "-C", "-f", self._path("candidate.conf")])
         if check.rc != 0:
             self._remove("candidate.conf")
-            raise ReplaceConfigException(
-                f"{self.hostname}: FRR rejects the candidate: {sanitize(check.out + check.err).strip()[:1000]}"
-            )
-        self._candidate, self._merge = text, False
+            error = MergeConfigException if merge else ReplaceConfigException
+            raise error(f"{self.hostname}: FRR rejects the candidate: {sanitize(check.out + check.err).strip()[:1000]}")
+        self._candidate, self._merge = text, merge
+
+    def load_replace_candidate(self, filename: str | None = None, config: str | None = None) -> None:
+        self._stage(filename, config, merge=False)
 
     def load_merge_candidate(self, filename: str | None = None, config: str | None = None) -> None:
-        text = self._load(filename, config)
-        self._transport_write("candidate.conf", text)
-        check = self._run(["vtysh", "-C", "-f", self._path("candidate.conf")])
-        if check.rc != 0:
-            self._remove("candidate.conf")
-            raise MergeConfigException(
-                f"{self.hostname}: FRR rejects the candidate: {sanitize(check.out + check.err).strip()[:1000]}"
-            )
-        self._candidate, self._merge = text, True
+        self._stage(filename, config, merge=True)
 
     def _transport_write(self, name: str, text: str) -> None:
         if self._transport is None:
