@@ -23,11 +23,12 @@ from typing import Any, NamedTuple
 import generator
 from generator.compile.fingerprint import device_fingerprint, network_digest
 from generator.compile.network import Plan, expand, paused_gc
-from generator.findings import Finding
+from generator.findings import AuditError, Finding
 from generator.intent.loader import load_intent
 from generator.outdir import Staging, read_manifest
 from generator.pipeline import plan_checked
 from generator.render import TEMPLATES, render_device, template_for, templates_digest
+from validators.audit import audit_device
 
 PARALLEL_THRESHOLD = 256  # below this many devices, forking costs more than it saves
 
@@ -48,6 +49,8 @@ class Rendered(NamedTuple):
     plane: int
     fabric: str
     sessions: int
+    audited: bool  # this exact config was read back and matched its model (now or in an earlier build)
+    problems: tuple[str, ...] = ()  # what the audit found
 
     def entry(self) -> dict[str, Any]:
         return {
@@ -61,6 +64,7 @@ class Rendered(NamedTuple):
             "plane": self.plane,
             "fabric": self.fabric,
             "sessions": self.sessions,
+            "audited": self.audited,
         }
 
 
@@ -76,6 +80,7 @@ class BuildReport:
     written: int = 0
     removed: int = 0
     up_to_date: bool = False
+    audited: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[Finding] = field(default_factory=list)
 
@@ -108,6 +113,8 @@ class _Job:
     previous: dict[str, Any]
     staging: Path
     out: Path
+    audit: bool
+    templates: Path
 
 
 _JOB: _Job | None = None
@@ -124,7 +131,12 @@ def _reuse(job: _Job, name: str, old: dict[str, Any]) -> bool:
 def _build_one(job: _Job, name: str) -> Rendered:
     fingerprint = device_fingerprint(job.plan, name, job.network_digest)
     old = job.previous.get(name)
+    problems: tuple[str, ...] = ()
     if old is not None and old.get("fingerprint") == fingerprint and _reuse(job, name, old):
+        audited = bool(old.get("audited"))
+        if job.audit and not audited:  # built earlier with --no-audit: audit the config we keep
+            problems = tuple(audit_device(expand(job.plan, name), (job.staging / f"{name}.cfg").read_text()))
+            audited = not problems
         return Rendered(
             name,
             fingerprint,
@@ -139,13 +151,21 @@ def _build_one(job: _Job, name: str) -> Rendered:
             old["plane"],
             old["fabric"],
             old["sessions"],
+            audited,
+            problems,
         )
     device = expand(job.plan, name)
-    data = render_device(device).encode()
+    text = render_device(device, job.templates)
+    data = text.encode()
     sha = hashlib.sha256(data).hexdigest()
     written = not (old is not None and old.get("sha256") == sha and _reuse(job, name, old))
     if written:
         (job.staging / f"{name}.cfg").write_bytes(data)
+    # Same bytes as an audited config: the parse-back would read the same facts again.
+    audited = not written and bool(old and old.get("audited"))
+    if job.audit and not audited:
+        problems = tuple(audit_device(device, text))
+        audited = not problems
     return Rendered(
         name,
         fingerprint,
@@ -160,6 +180,8 @@ def _build_one(job: _Job, name: str) -> Rendered:
         device.plane,
         device.fabric,
         len(device.bgp.neighbors),
+        audited,
+        problems,
     )
 
 
@@ -181,7 +203,7 @@ def build_devices(job: _Job, jobs: int) -> list[Rendered]:
     global _JOB  # noqa: PLW0603 - forked workers inherit the job instead of unpickling it
     plan = job.plan
     for platform in {plan.intent.hardware[n.hardware].platform for n in plan.wiring.nodes.values()}:
-        template_for(platform)  # compile once, before forking: every worker inherits the compiled code
+        template_for(platform, job.templates)  # compile once, before forking: every worker inherits the compiled code
     _JOB = job
     try:
         if jobs <= 1 or len(plan.wiring.nodes) < PARALLEL_THRESHOLD:
@@ -211,21 +233,48 @@ def manifest_for(name: str, plan: Plan, key: str, results: list[Rendered]) -> di
     }
 
 
+def audit_findings(results: list[Rendered], out: Path, limit: int = 20) -> list[Finding]:
+    """One BAG080 error per device whose rendered config does not say what its model says."""
+    findings = []
+    for r in results:
+        if not r.problems:
+            continue
+        shown = list(r.problems[:limit])
+        more = f" (and {len(r.problems) - limit} more)" if len(r.problems) > limit else ""
+        findings.append(
+            Finding(
+                "BAG080",
+                f"rendered {r.platform} config does not match the model{more}: " + "; ".join(shown),
+                device=r.name,
+                hint=f"a template in templates/{r.platform}/ renders this device wrongly; {out}/ was left as it was",
+            )
+        )
+    return findings
+
+
 def build(
-    intent_path: str | Path, out: str | Path = "out", jobs: int | None = None, force: bool = False
+    intent_path: str | Path,
+    out: str | Path = "out",
+    jobs: int | None = None,
+    force: bool = False,
+    audit: bool = True,
+    templates: str | Path = TEMPLATES,
 ) -> BuildReport:
-    """Build configs for every device of the intent; raises FindingsError on an invalid intent."""
+    """Build configs for every device of the intent; raises FindingsError on an invalid intent or when
+    the parse-back audit finds a config that does not match its model (then `out/` is left untouched)."""
     out = Path(out)
     jobs = jobs or os.cpu_count() or 1
     start = time.perf_counter()
     loaded = load_intent(intent_path)
-    code_and_templates = f"{templates_digest(TEMPLATES)}:{code_digest()}"
+    templates = Path(templates).resolve()
+    code_and_templates = f"{templates_digest(templates)}:{code_digest()}"
     key = hashlib.sha256(f"{loaded.digest}:{code_and_templates}".encode()).hexdigest()
     previous = read_manifest(out)
     intact = previous is not None and _intact(out, previous)
     timings = {"load": time.perf_counter() - start}
     report = BuildReport(loaded.intent.name, out)
-    if not force and previous and intact and previous.get("input_key") == key:
+    audited = previous is not None and all(e.get("audited") for e in previous.get("devices", {}).values())
+    if not force and previous and intact and previous.get("input_key") == key and (audited or not audit):
         summary = previous.get("summary", {})
         report.devices, report.sessions = summary.get("devices", 0), summary.get("sessions", 0)
         report.lines, report.size = summary.get("lines", 0), summary.get("bytes", 0)
@@ -240,9 +289,13 @@ def build(
     old_devices = previous.get("devices", {}) if previous and intact and not force else {}
     staging = Staging(out)
     try:
-        job = _Job(planned.plan, network_digest(planned.plan, code_and_templates), old_devices, staging.path, out)
+        digest = network_digest(planned.plan, code_and_templates)
+        job = _Job(planned.plan, digest, old_devices, staging.path, out, audit, templates)
         results = build_devices(job, jobs)
-        timings["expand+render+write"] = time.perf_counter() - t
+        timings["expand+render+write" + ("+audit" if audit else "")] = time.perf_counter() - t
+        problems = audit_findings(results, out)
+        if problems:
+            raise AuditError(problems)
         t = time.perf_counter()
         manifest = manifest_for(loaded.intent.name, planned.plan, key, results)
         staging.commit(manifest)
@@ -256,6 +309,7 @@ def build(
     report.rendered = sum(1 for r in results if r.rendered)
     report.written = sum(1 for r in results if r.written)
     report.removed = len(set(old_devices) - set(planned.plan.wiring.nodes))
+    report.audited = sum(1 for r in results if r.audited) if audit else 0
     report.warnings = planned.findings
     report.timings = {**timings, "total": time.perf_counter() - start}
     return report

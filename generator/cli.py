@@ -11,12 +11,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from generator.findings import Finding, FindingsError, Severity, sort_findings
+from generator.findings import AuditError, Finding, FindingsError, Severity, errors, sort_findings
 
 DEFAULT_INTENT = "intent/lab.yaml"
 EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -62,8 +64,13 @@ def findings_json(findings: Sequence[Finding]) -> str:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build
+    from generator.render import TEMPLATES
 
-    report = build(args.intent, args.out, jobs=args.jobs, force=args.force)
+    templates = Path(args.templates) if args.templates else TEMPLATES
+    if not list(templates.glob("*/device.j2")):
+        raise UsageError(f"{templates}: not a templates directory (expected <platform>/device.j2 in it)")
+    audit = not args.no_audit
+    report = build(args.intent, args.out, jobs=args.jobs, force=args.force, audit=audit, templates=templates)
     print_findings(report.warnings)
     if report.up_to_date:
         out.print(
@@ -75,7 +82,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"{report.intent}: {report.devices} devices, {report.sessions} eBGP sessions, "
         f"{report.lines:,} config lines ({report.size / 1e6:.1f} MB) -> {report.out}/"
     )
-    out.print(f"  rendered {report.rendered}, wrote {report.written}, removed {report.removed}")
+    audited = f", audited {report.audited} (parse-back matches the model)" if audit else ", audit skipped"
+    out.print(f"  rendered {report.rendered}, wrote {report.written}, removed {report.removed}{audited}")
     out.print("  " + ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()))
     return EXIT_OK
 
@@ -85,6 +93,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from generator.pipeline import validate_loaded
 
     findings = validate_loaded(load_intent(args.intent))
+    if args.rendered and not errors(findings):
+        findings += rendered_findings(args.intent, Path(args.out), args.jobs)
     has_errors = any(f.severity is Severity.ERROR for f in findings)
     if args.format == "json":
         out.print(findings_json(findings), markup=False)
@@ -93,6 +103,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         out.print(f"{args.intent}: valid, no findings")
     return EXIT_FOUND if has_errors else EXIT_OK
+
+
+def rendered_findings(intent: str, out_dir: Path, jobs: int | None) -> list[Finding]:
+    """`validate --rendered`: read back every config in OUT/ and compare it with the intent's models."""
+    from generator.outdir import read_manifest
+    from generator.pipeline import compile_path
+    from validators.audit import audit_outdir
+
+    if read_manifest(out_dir) is None:
+        raise UsageError(f"{out_dir}/ has no build (no manifest.json); run `python -m generator build -o {out_dir}`")
+    started = time.perf_counter()
+    network = compile_path(intent).network
+    problems = audit_outdir(network, out_dir, jobs)
+    hint = f"rebuild {out_dir}/, or fix the template that renders these lines"
+    findings = [Finding("BAG080", "; ".join(p[:20]), device=name, hint=hint) for name, p in problems.items()]
+    err.print(f"audited {len(network)} rendered configs in {out_dir}/ in {time.perf_counter() - started:.1f}s")
+    return findings
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -157,8 +184,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: all cores)")
     p.add_argument("--force", action="store_true", help="ignore the previous build and render everything")
 
+    p.add_argument("--no-audit", action="store_true", help="skip the parse-back audit of changed configs")
+    p.add_argument("--templates", help="template directory (default: the templates shipped with the generator)")
+
     p = command("validate", cmd_validate, "run every semantic check on an intent (exit 1 on errors)")
     intent_arg(p)
+    p.add_argument("--rendered", action="store_true", help="also read back every config in OUT/ (parse-back audit)")
+    p.add_argument("-o", "--out", default="out", help="build output for --rendered (default: out)")
+    p.add_argument("-j", "--jobs", type=int, default=None, help="worker processes for --rendered (default: all cores)")
     p.add_argument("--format", choices=("table", "json"), default="table")
 
     p = command("schema", cmd_schema, "print the intent JSON schema (for editors and CI)")
@@ -195,6 +228,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.func(args))
+    except AuditError as exc:
+        print_findings(exc.findings)
+        err.print(f"{len(exc.findings)} device(s) failed the parse-back audit: nothing was written", style="red")
+        return EXIT_FOUND
     except FindingsError as exc:
         print_findings(exc.findings)
         n = sum(1 for f in exc.findings if f.severity is Severity.ERROR)

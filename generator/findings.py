@@ -102,3 +102,7 @@ class FindingsError(Exception):
     def __init__(self, findings: list[Finding]) -> None:
         self.findings = sort_findings(findings)
         super().__init__("\n".join(str(f) for f in self.findings))
+
+
+class AuditError(FindingsError):
+    """Rendered configs that do not say what their models say: a generator bug, not bad intent."""

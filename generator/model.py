@@ -165,3 +165,19 @@ class Network:
     def session_count(self) -> int:
         """eBGP sessions (each has a neighbor entry on both of its ends)."""
         return sum(len(d.bgp.neighbors) for d in self.devices.values()) // 2
+
+
+def bandwidth_communities(device: Device) -> tuple[LinkBandwidth, ...]:
+    """The distinct fixed link-bandwidth values a device sets: IOS XR and Junos define each once, by name."""
+    seen: dict[str, LinkBandwidth] = {}
+    for policy in device.policies:
+        for term in policy.terms:
+            lbw = term.link_bandwidth
+            if lbw is not None and lbw.mode == "value":
+                seen.setdefault(lbw.name, lbw)
+    return tuple(seen[name] for name in sorted(seen, key=natural_key))
+
+
+def allowas_in(device: Device) -> int:
+    """Most repeats of its own AS any peer group accepts (Junos sets this once, for the whole router)."""
+    return max((g.allowas_in for g in device.bgp.peer_groups), default=0)

@@ -264,7 +264,7 @@ def bag_policy(
                         DRAIN_POLICY if withdraw else export_name,
                         0,
                         shut,
-                        mode == "cumulative" and ctx.lbw.enabled,
+                        mode == "cumulative" and ctx.lbw.enabled and not withdraw,  # a drained group sends nothing
                         _password(ctx.intent),
                         f"fabric {cls.target}" if cls.kind == "fabric" else f"region {cls.target}",
                     )
