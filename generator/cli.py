@@ -136,11 +136,29 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    if args.running == bool(args.base):
+        raise UsageError("pass either --base REV (review a change in git) or --running (compare with devices)")
     if args.running:
         from generator.running import run_diff_running
 
         return run_diff_running(args, out)
-    raise UsageError("pass --running (compare with devices); --base REV arrives with the review command")
+    from generator.review import ReviewError, SideInvalidError, review
+    from generator.review_report import as_json, as_markdown, print_terminal
+
+    try:
+        result = review(args.intent, args.base, args.head, jobs=args.jobs)
+    except SideInvalidError as exc:
+        print_findings(exc.findings)
+        raise UsageError(str(exc)) from exc
+    except ReviewError as exc:
+        raise UsageError(str(exc)) from exc
+    if args.format == "json":
+        out.print(as_json(result), markup=False, highlight=False)
+    elif args.format == "markdown":
+        out.print(as_markdown(result), markup=False, highlight=False, end="")
+    else:
+        print_terminal(result, out)
+    return EXIT_FOUND if result.changed else EXIT_OK
 
 
 def cmd_lab(args: argparse.Namespace) -> int:
@@ -201,8 +219,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--out", default="out/analysis", help="where to write analysis.md/.json/.mmd")
     p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
 
-    p = command("diff", cmd_diff, "review a change: against running devices (--running)")
+    p = command("diff", cmd_diff, "review a change: against a git revision (--base REV) or running devices (--running)")
     intent_arg(p)
+    p.add_argument("--base", metavar="REV", help="git revision to compare with, e.g. origin/main")
+    p.add_argument("--head", metavar="REV", default="worktree", help="revision under review (default: worktree)")
+    p.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: all cores)")
     p.add_argument("--running", action="store_true", help="compare with the devices of the inventory")
     p.add_argument("--inventory", help="device inventory (default: the one `lab up` wrote for this intent)")
     p.add_argument("--format", choices=("terminal", "markdown", "json"), default="terminal")

@@ -1,0 +1,455 @@
+"""Pre-merge review: `diff --base REV [--head REV|worktree]`, what a change does to every device.
+
+Fast because almost nothing is rendered: both revisions are planned (no device expanded), every
+device gets its input fingerprint, and only devices whose fingerprints differ are expanded, rendered
+and compared, in forked workers that inherit both plans. Equal texts end there; equal models skip the
+semantic comparison. A one-plane change to a 12,672-device network renders about one device in
+eight, twice.
+
+Both sides are built by this generator with these templates: the review shows what the *intent*
+change does. The intent files of a revision come from `git archive`, so the working tree is never
+touched.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import multiprocessing
+import os
+import re
+import subprocess
+import tarfile
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.analysis.capacity import Analysis, analyze_plan
+from generator.compile.fingerprint import device_fingerprint, network_digest
+from generator.compile.network import Plan, expand, paused_gc
+from generator.compile.ucmp import expected_paths, normalized, weights_by_peer
+from generator.findings import Finding, FindingsError
+from generator.intent.loader import load_intent
+from generator.model import Device
+from generator.pipeline import plan_checked
+from generator.render import render_device
+from generator.units import format_bps
+
+WORKTREE = "worktree"
+_SECRET = re.compile(r"(?P<key>\b(?:password(?: clear| 0| 7)?|authentication-key|secret)\s+)(?P<value>\S+)", re.I)
+PARALLEL_THRESHOLD = 64
+
+
+class ReviewError(Exception):
+    """The review cannot run (no git, bad revision, missing intent): one line, exit 2."""
+
+
+class SideInvalidError(ReviewError):
+    """The intent at one side does not validate; carries its findings."""
+
+    def __init__(self, label: str, findings: list[Finding]) -> None:
+        self.label = label
+        self.findings = findings
+        super().__init__(f"the intent at {label} does not validate ({len(findings)} finding(s))")
+
+
+# ----------------------------------------------------------------------------------- git
+
+
+def _git(repo: Path, *args: str, binary: bool = False) -> Any:
+    try:
+        done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
+    except FileNotFoundError as exc:
+        raise ReviewError("git is not installed; diff --base needs it (apt-get install -y git)") from exc
+    if done.returncode != 0:
+        message = done.stderr.decode(errors="replace").strip().splitlines()
+        raise ReviewError(message[-1] if message else f"git {args[0]} failed")
+    return done.stdout if binary else done.stdout.decode().strip()
+
+
+def repo_root(intent: Path) -> Path:
+    start = intent if intent.is_dir() else intent.parent
+    if not start.exists():
+        raise ReviewError(f"{intent}: no such file or directory")
+    try:
+        return Path(_git(start.resolve(), "rev-parse", "--show-toplevel"))
+    except ReviewError as exc:
+        raise ReviewError(f"{intent} is not in a git repository ({exc}); diff --base compares git revisions") from exc
+
+
+def resolve(repo: Path, rev: str) -> str:
+    if rev.startswith("-"):
+        raise ReviewError(f"{rev!r} is not a revision")
+    try:
+        return str(_git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"))
+    except ReviewError as exc:
+        raise ReviewError(f"unknown revision {rev!r} (try a branch, tag or commit, e.g. origin/main)") from exc
+
+
+def materialize(repo: Path, commit: str, relpath: str, into: Path) -> Path:
+    """The intent file or directory as it is at a commit, extracted under `into`."""
+    try:
+        data = _git(repo, "archive", "--format=tar", commit, "--", relpath, binary=True)
+    except ReviewError as exc:
+        raise ReviewError(f"{relpath} does not exist at {commit[:12]}") from exc
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        tar.extractall(into, filter="data")
+    return into / relpath
+
+
+# ----------------------------------------------------------------------------------- sides
+
+
+@dataclass
+class Side:
+    label: str  # "base 1a2b3c4d5e6f" / "worktree"
+    plan: Plan
+    analysis: Analysis
+    fingerprints: dict[str, str]
+
+
+def plan_side(label: str, intent: Path) -> Side:
+    try:
+        loaded = load_intent(intent)
+        planned = plan_checked(loaded)
+    except FindingsError as exc:
+        raise SideInvalidError(label, exc.findings) from exc
+    plan = planned.plan
+    digest = network_digest(plan)
+    with paused_gc():
+        fingerprints = {name: device_fingerprint(plan, name, digest) for name in plan.wiring.nodes}
+    return Side(label, plan, analyze_plan(loaded, plan, failures=False), fingerprints)
+
+
+# ----------------------------------------------------------------------------------- per device
+
+
+@dataclass
+class DeviceChange:
+    name: str
+    region: str
+    plane: int
+    role: str
+    status: str  # "changed" | "added" | "removed"
+    diff: list[str]  # unified diff lines, secrets redacted
+    semantic: list[tuple[str, str]]  # (kind, device-independent description)
+    sessions_touched: int  # neighbour entries added, removed or changed on this device
+
+
+def redact(line: str) -> str:
+    return _SECRET.sub(lambda m: f"{m.group('key')}<redacted>", line)
+
+
+def _diff(name: str, old: str, new: str) -> list[str]:
+    lines = difflib.unified_diff(old.splitlines(), new.splitlines(), f"a/{name}.cfg", f"b/{name}.cfg", lineterm="", n=2)
+    return [redact(line) for line in lines]
+
+
+def _neighbors(device: Device) -> dict[str, tuple[Any, ...]]:
+    groups = {g.name: g for g in device.bgp.peer_groups}
+    return {
+        n.address: (
+            n.peer,
+            n.family,
+            n.remote_as,
+            groups[n.peer_group].import_policy,
+            groups[n.peer_group].export_policy,
+            groups[n.peer_group].shutdown,
+        )
+        for n in device.bgp.neighbors
+    }
+
+
+def _lbw_values(device: Device) -> dict[str, str]:
+    """Link-bandwidth each export policy sets, by policy: '800G', 'cumulative' or ''."""
+    values = {}
+    for policy in device.policies:
+        set_values = sorted(
+            {
+                "cumulative" if t.link_bandwidth.mode == "cumulative" else format_bps(t.link_bandwidth.bps)
+                for t in policy.terms
+                if t.link_bandwidth is not None
+            }
+        )
+        values[policy.name] = ", ".join(set_values)
+    return values
+
+
+def semantic(old: Device, new: Device) -> tuple[list[tuple[str, str]], int]:
+    """What changed for this device, in the intent's terms; and how many neighbour entries changed."""
+    items: list[tuple[str, str]] = []
+    if old.drained != new.drained:
+        items.append(("drain", "drained" if new.drained else "undrained"))
+    if old.bgp.asn != new.bgp.asn:
+        items.append(("asn", f"ASN {old.bgp.asn} -> {new.bgp.asn}"))
+    if (old.loopback_ipv4, old.loopback_ipv6) != (new.loopback_ipv4, new.loopback_ipv6):
+        items.append(("address", f"loopback {old.loopback_ipv4} -> {new.loopback_ipv4}"))
+    a, b = _neighbors(old), _neighbors(new)
+    added, removed = sorted(set(b) - set(a)), sorted(set(a) - set(b))
+    changed = [k for k in set(a) & set(b) if a[k] != b[k]]
+    if added or removed:
+        items.append(("sessions", f"sessions +{len(added)} -{len(removed)}"))
+    for kind, index, label in (("asn", 2, "remote AS"), ("policy", 3, "import policy"), ("policy", 4, "export policy")):
+        moved = sorted({(a[k][index], b[k][index]) for k in changed if a[k][index] != b[k][index]})
+        items += [(kind, f"{label} {x} -> {y}") for x, y in moved]
+    shut = sum(1 for k in changed if a[k][5] != b[k][5])
+    if shut:
+        items.append(("drain", f"{shut} sessions {'shut down' if any(b[k][5] for k in changed) else 'enabled'}"))
+    ifa = {i.name: (i.ipv4, i.ipv6, i.peer, i.speed) for i in old.interfaces}
+    ifb = {i.name: (i.ipv4, i.ipv6, i.peer, i.speed) for i in new.interfaces}
+    if set(ifa) != set(ifb):
+        items.append(("links", f"links +{len(set(ifb) - set(ifa))} -{len(set(ifa) - set(ifb))}"))
+    readdressed = sum(1 for k in set(ifa) & set(ifb) if ifa[k][:2] != ifb[k][:2])
+    if readdressed:
+        items.append(("address", f"{readdressed} interface(s) re-addressed"))
+    resped = sorted({(ifa[k][3], ifb[k][3]) for k in set(ifa) & set(ifb) if ifa[k][3] != ifb[k][3]})
+    items += [("links", f"link speed {format_bps(x)} -> {format_bps(y)}") for x, y in resped]
+    la, lb = _lbw_values(old), _lbw_values(new)
+    for name in sorted(set(la) & set(lb)):
+        if la[name] != lb[name]:
+            items.append(("link-bandwidth", f"{name} link bandwidth {la[name] or 'none'} -> {lb[name] or 'none'}"))
+    pa, pb = {p.name: p for p in old.policies}, {p.name: p for p in new.policies}
+    for name in sorted(set(pa) ^ set(pb)):
+        items.append(("policy", f"policy {name} {'added' if name in pb else 'removed'}"))
+    for name in sorted(set(pa) & set(pb)):
+        if pa[name].terms != pb[name].terms and la.get(name) == lb.get(name):
+            items.append(("policy", f"policy {name} terms changed"))
+    la_pl, lb_pl = {p.name: p for p in old.prefix_lists}, {p.name: p for p in new.prefix_lists}
+    for name in sorted(set(la_pl) | set(lb_pl)):
+        before = {e.prefix for e in la_pl[name].entries} if name in la_pl else set()
+        after = {e.prefix for e in lb_pl[name].entries} if name in lb_pl else set()
+        if before != after:
+            plus = ", ".join(sorted(after - before)) or "-"
+            minus = ", ".join(sorted(before - after)) or "-"
+            items.append(("policy", f"prefix-list {name}: added {plus}; removed {minus}"))
+    if not items:
+        described = sum(1 for x, y in zip(old.interfaces, new.interfaces, strict=False) if x.description != y.description)
+        items.append(("description", f"{described} interface description(s) changed" if described else "other"))
+    return items, len(added) + len(removed) + len(changed)
+
+
+Shares = dict[str, dict[str, dict[str, float]]]  # device -> destination -> peer switch -> share
+
+
+def ucmp_shares(plan: Plan, names: list[str]) -> Shares:
+    """Share of traffic per peer switch and destination that each device's UCMP weights give
+    (one pass over the links for all the devices: liveness is computed once)."""
+    result: Shares = {}
+    for name, paths in expected_paths(plan.intent, plan.wiring, names).items():
+        result[name] = {}
+        for dest, via in sorted(paths.items()):
+            weights = weights_by_peer(via)
+            result[name][dest] = dict(zip(weights, normalized(weights.values()), strict=True))
+    return result
+
+
+def ucmp_change(old: dict[str, dict[str, float]], new: dict[str, dict[str, float]]) -> list[tuple[str, str]]:
+    items = []
+    for dest in sorted(set(old) | set(new)):
+        a, b = old.get(dest, {}), new.get(dest, {})
+        target = dest.replace(":", " ")
+        if a and not b:
+            items.append(("ucmp", f"UCMP toward {target}: no path left ({len(a)} next hop(s) withdrawn)"))
+        elif b and not a:
+            items.append(("ucmp", f"UCMP toward {target}: {len(b)} next hop(s) now carry traffic"))
+        else:
+            moved = [p for p in sorted(set(a) | set(b)) if abs(a.get(p, 0.0) - b.get(p, 0.0)) > 1e-4]
+            if moved:
+                shift = max(abs(a.get(p, 0.0) - b.get(p, 0.0)) for p in moved)
+                items.append(
+                    ("ucmp", f"UCMP toward {target}: {len(moved)} next hop(s) re-weighted, largest shift {shift:.1%}")
+                )
+    return items
+
+
+_SIDES: tuple[Plan, Plan] | None = None  # inherited by forked workers
+
+
+def _compare(base: Plan, head: Plan, name: str, shares: tuple[Shares, Shares]) -> DeviceChange | None:
+    in_base, in_head = name in base.wiring.nodes, name in head.wiring.nodes
+    old = expand(base, name) if in_base else None
+    new = expand(head, name) if in_head else None
+    old_text = render_device(old) if old else ""
+    new_text = render_device(new) if new else ""
+    if old_text == new_text:
+        return None
+    device = new or old
+    assert device is not None
+    status = "changed" if old and new else "added" if new else "removed"
+    items: list[tuple[str, str]] = []
+    touched = len((new or old).bgp.neighbors) if status != "changed" else 0  # type: ignore[union-attr]
+    if old and new and old != new:
+        items, touched = semantic(old, new)
+        if name in shares[0] and name in shares[1]:
+            items += ucmp_change(shares[0][name], shares[1][name])
+    return DeviceChange(
+        name, device.region, device.plane, device.role, status, _diff(name, old_text, new_text), items, touched
+    )
+
+
+def _compare_chunk(names: list[str]) -> list[DeviceChange]:
+    assert _SIDES is not None
+    base, head = _SIDES
+    with paused_gc():
+        shares: tuple[Shares, Shares] = ({}, {})
+        if base.intent.link_bandwidth.enabled or head.intent.link_bandwidth.enabled:
+            both = [n for n in names if n in base.wiring.nodes and n in head.wiring.nodes]
+            fabric = [n for n in both if head.wiring.nodes[n].role != "bag"]  # spines weight BAG switches
+            shares = (ucmp_shares(base, fabric), ucmp_shares(head, fabric))
+        return [c for c in (_compare(base, head, n, shares) for n in names) if c is not None]
+
+
+def compare_devices(base: Side, head: Side, jobs: int) -> list[DeviceChange]:
+    global _SIDES  # noqa: PLW0603 - forked workers inherit both plans instead of unpickling them
+    names = [n for n in head.plan.wiring.nodes if base.fingerprints.get(n) != head.fingerprints[n]]
+    names += [n for n in base.plan.wiring.nodes if n not in head.fingerprints]
+    _SIDES = (base.plan, head.plan)
+    try:
+        if jobs <= 1 or len(names) < PARALLEL_THRESHOLD:
+            return _compare_chunk(names)
+        chunks = [names[i :: jobs * 4] for i in range(jobs * 4)]
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            changes = [c for part in pool.map(_compare_chunk, chunks) for c in part]
+        return sorted(changes, key=lambda c: c.name)
+    finally:
+        _SIDES = None
+
+
+# ----------------------------------------------------------------------------------- the review
+
+
+@dataclass
+class DiffGroup:
+    devices: list[str]
+    role: str
+    planes: list[int]
+    regions: list[str]
+    diff: list[str]  # of the first device
+
+    @property
+    def changed_lines(self) -> int:
+        return sum(1 for line in self.diff if line[:1] in "+-" and not line.startswith(("+++", "---")))
+
+
+@dataclass
+class Review:
+    base: str
+    head: str
+    changes: list[DeviceChange]
+    groups: list[DiffGroup]
+    summary: list[tuple[str, str, int, list[str]]]  # (kind, description, device count, planes)
+    capacity: list[dict[str, Any]]
+    oversubscription: list[dict[str, Any]]
+    planes: list[int]
+    regions: list[str]
+    sessions_touched: int
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes or self.capacity or self.oversubscription)
+
+    def count(self, status: str) -> int:
+        return sum(1 for c in self.changes if c.status == status)
+
+
+def group_diffs(changes: Iterable[DeviceChange]) -> list[DiffGroup]:
+    """Devices of one role whose changed lines are identical form one group (context lines, file names
+    and line numbers may differ: a peer-group name next to the change does not make it another change)."""
+    groups: dict[tuple[str, tuple[str, ...]], list[DeviceChange]] = defaultdict(list)
+    for c in changes:
+        body = tuple(line for line in c.diff if line[:1] in "+-" and not line.startswith(("---", "+++")))
+        groups[(c.role, body)].append(c)
+    result = [
+        DiffGroup(
+            [c.name for c in members],
+            role,
+            sorted({c.plane for c in members}),
+            sorted({c.region for c in members}),
+            members[0].diff,
+        )
+        for (role, _), members in groups.items()
+    ]
+    return sorted(result, key=lambda g: (-len(g.devices), g.devices[0]))
+
+
+def _summary(changes: list[DeviceChange]) -> list[tuple[str, str, int, list[str]]]:
+    by_item: dict[tuple[str, str], list[DeviceChange]] = defaultdict(list)
+    for c in changes:
+        if c.status != "changed":
+            by_item[("devices", f"{c.role} switch {c.status}")].append(c)
+        for kind, text in c.semantic:
+            by_item[(kind, text)].append(c)
+    rows = []
+    for (kind, text), members in by_item.items():
+        where = sorted({f"{c.region} plane {c.plane}" for c in members})
+        rows.append((kind, text, len(members), where))
+    return sorted(rows, key=lambda r: (r[0], -r[2], r[1]))
+
+
+def _capacity_delta(base: Analysis, head: Analysis) -> list[dict[str, Any]]:
+    rows = []
+    for pair in sorted(set(base.pair_bps) | set(head.pair_bps)):
+        a, b = base.pair_bps.get(pair, 0), head.pair_bps.get(pair, 0)
+        if a != b:
+            rows.append({"region_pair": pair, "base_bps": a, "head_bps": b, "delta_bps": b - a})
+    return rows
+
+
+def _oversubscription_delta(base: Analysis, head: Analysis) -> list[dict[str, Any]]:
+    def index(a: Analysis) -> dict[str, float]:
+        planes = {f"{p.region} plane {p.plane} fabric {p.fabric}": p.oversubscription for p in a.planes}
+        regions = {f"{r} BAG-to-BAG": v for r, v in a.region_bag_oversubscription.items()}
+        return planes | regions
+
+    a, b = index(base), index(head)
+    rows = []
+    for key in sorted(set(a) | set(b)):
+        x, y = a.get(key), b.get(key)
+        if x is None or y is None or abs(x - y) > 1e-9:
+            rows.append({"scope": key, "base": _ratio(x), "head": _ratio(y)})
+    return rows
+
+
+def _ratio(value: float | None) -> float | None:
+    return None if value is None else round(value, 3) if value != float("inf") else None
+
+
+def review(intent: str | Path, base_rev: str, head_rev: str = WORKTREE, jobs: int | None = None) -> Review:
+    intent = Path(intent)
+    root = repo_root(intent)
+    relpath = intent.resolve().relative_to(root).as_posix()
+    base_commit = resolve(root, base_rev)
+    head_commit = None if head_rev == WORKTREE else resolve(root, head_rev)
+    with tempfile.TemporaryDirectory(prefix="bag-review-") as tmp:
+        base_path = materialize(root, base_commit, relpath, Path(tmp) / "base")
+        head_path = intent if head_commit is None else materialize(root, head_commit, relpath, Path(tmp) / "head")
+        base = plan_side(f"base {base_rev} ({base_commit[:12]})", base_path)
+        head_label = "the working tree" if head_commit is None else f"head {head_rev} ({head_commit[:12]})"
+        head = plan_side(head_label, head_path)
+    changes = compare_devices(base, head, jobs or os.cpu_count() or 1)
+    planes = sorted({c.plane for c in changes})
+    regions = sorted({c.region for c in changes})
+    result = Review(
+        base.label,
+        head.label,
+        changes,
+        group_diffs(changes),
+        _summary(changes),
+        _capacity_delta(base.analysis, head.analysis),
+        _oversubscription_delta(base.analysis, head.analysis),
+        planes,
+        regions,
+        (sum(c.sessions_touched for c in changes) + 1) // 2,
+    )
+    if len(planes) > 1:
+        result.warnings.append(
+            f"this change touches {len(planes)} planes ({', '.join(map(str, planes))}): it cannot be rolled out "
+            "one plane at a time without the other planes changing under it; split it into one change per plane "
+            "if you can"
+        )
+    return result
