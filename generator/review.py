@@ -227,7 +227,8 @@ def semantic(old: Device, new: Device) -> tuple[list[tuple[str, str]], int]:
             minus = ", ".join(sorted(before - after)) or "-"
             items.append(("policy", f"prefix-list {name}: added {plus}; removed {minus}"))
     if not items:
-        described = sum(1 for x, y in zip(old.interfaces, new.interfaces, strict=False) if x.description != y.description)
+        pairs = zip(old.interfaces, new.interfaces, strict=False)
+        described = sum(1 for x, y in pairs if x.description != y.description)
         items.append(("description", f"{described} interface description(s) changed" if described else "other"))
     return items, len(added) + len(removed) + len(changed)
 

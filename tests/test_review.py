@@ -151,7 +151,7 @@ def test_two_committed_revisions_compare_without_touching_the_worktree(repo: Pat
 def test_a_secret_never_reaches_the_review() -> None:
     assert redact(" neighbor BAG-V4 password s3cr3t") == " neighbor BAG-V4 password <redacted>"
     assert redact("   neighbor BAG-V4 password 0 s3cr3t") == "   neighbor BAG-V4 password 0 <redacted>"
-    assert redact('            authentication-key "s3cr3t";') == '            authentication-key <redacted>'
+    assert redact('            authentication-key "s3cr3t";') == "            authentication-key <redacted>"
 
 
 def test_a_password_reference_change_is_shown_redacted(repo: Path, lab_data, cli) -> None:
