@@ -25,10 +25,10 @@ from generator.compile.fingerprint import device_fingerprint, network_digest
 from generator.compile.network import Plan, expand, paused_gc
 from generator.findings import AuditError, Finding
 from generator.intent.loader import load_intent
+from generator.model import Device
 from generator.outdir import Staging, read_manifest
 from generator.pipeline import plan_checked
 from generator.render import TEMPLATES, render_device, template_for, templates_digest
-from validators.audit import audit_device
 
 PARALLEL_THRESHOLD = 256  # below this many devices, forking costs more than it saves
 
@@ -128,6 +128,12 @@ def _reuse(job: _Job, name: str, old: dict[str, Any]) -> bool:
         return False
 
 
+def _audit(device: Device, text: str) -> tuple[str, ...]:
+    from validators.audit import audit_device  # imported before the fork when auditing, see build_devices
+
+    return tuple(audit_device(device, text))
+
+
 def _build_one(job: _Job, name: str) -> Rendered:
     fingerprint = device_fingerprint(job.plan, name, job.network_digest)
     old = job.previous.get(name)
@@ -135,7 +141,7 @@ def _build_one(job: _Job, name: str) -> Rendered:
     if old is not None and old.get("fingerprint") == fingerprint and _reuse(job, name, old):
         audited = bool(old.get("audited"))
         if job.audit and not audited:  # built earlier with --no-audit: audit the config we keep
-            problems = tuple(audit_device(expand(job.plan, name), (job.staging / f"{name}.cfg").read_text()))
+            problems = _audit(expand(job.plan, name), (job.staging / f"{name}.cfg").read_text())
             audited = not problems
         return Rendered(
             name,
@@ -164,7 +170,7 @@ def _build_one(job: _Job, name: str) -> Rendered:
     # Same bytes as an audited config: the parse-back would read the same facts again.
     audited = not written and bool(old and old.get("audited"))
     if job.audit and not audited:
-        problems = tuple(audit_device(device, text))
+        problems = _audit(device, text)
         audited = not problems
     return Rendered(
         name,
@@ -204,6 +210,9 @@ def build_devices(job: _Job, jobs: int) -> list[Rendered]:
     plan = job.plan
     for platform in {plan.intent.hardware[n.hardware].platform for n in plan.wiring.nodes.values()}:
         template_for(platform, job.templates)  # compile once, before forking: every worker inherits the compiled code
+    if job.audit:  # ciscoconfparse2 takes 0.8 s to import: once, before forking, and only when auditing
+        import validators.audit  # noqa: F401
+
     _JOB = job
     try:
         if jobs <= 1 or len(plan.wiring.nodes) < PARALLEL_THRESHOLD:

@@ -245,3 +245,15 @@ def test_the_build_raises_an_audit_error_type(tmp_path: Path, lab_data, write_in
         build(write_intent(lab_data), tmp_path / "out", templates=root)
     assert {f.code for f in caught.value.findings} == {"BAG080"}
     assert not (tmp_path / "out").exists()
+
+
+def test_the_fast_parser_removed_ciscoconfparse2s_per_call_wrappers_and_still_parses() -> None:
+    from ciscoconfparse2 import CiscoConfParse
+
+    from validators.confparse import ReadOnlyParse, top_level, unwrap_loguru
+
+    assert unwrap_loguru() == 0  # already done at import, and idempotent
+    assert CiscoConfParse.find_objects.__code__.co_name != "catch_wrapper"
+    parse = ReadOnlyParse(["router bgp 65000", " neighbor 10.0.0.1 remote-as 65001", "hostname x"], syntax="ios")
+    assert [o.text for o in top_level(parse)] == ["router bgp 65000", "hostname x"]
+    assert [c.text for c in top_level(parse)[0].children] == [" neighbor 10.0.0.1 remote-as 65001"]

@@ -207,7 +207,15 @@ def _interface(f: _Facts, name: str, obj: Any) -> None:
             _address(f, name, "ipv6", w[2])
 
 
-def _eos(parse: CiscoConfParse, f: _Facts) -> Facts:
+def _ios_style(
+    parse: CiscoConfParse,
+    f: _Facts,
+    prefix_list: Callable[[list[str], Any], None],
+    lbw_keyword: str,
+    lbw_value: Callable[[str], Any],
+    bgp: Callable[[Any, _Facts], None],
+) -> None:
+    """EOS and FRR share the layout (route-maps, `router bgp`); they differ in prefix lists and values."""
     for words, obj in _top(parse):
         head = words[0] if words else ""
         if head == "hostname":
@@ -215,19 +223,25 @@ def _eos(parse: CiscoConfParse, f: _Facts) -> Facts:
         elif head == "interface":
             _interface(f, words[1], obj)
         elif words[1:2] == ["prefix-list"]:
-            f.prefix_lists[words[2]] = [_entry(w[3:]) for w, _ in _words(obj) if w[:1] == ["seq"]]
+            prefix_list(words, obj)
         elif head == "route-map":
-            terms = f.policies.setdefault(words[1], [])
             match, lbw = "", None
             for w, _ in _words(obj):
                 if w[:1] == ["match"] and "prefix-list" in w:
                     match = w[-1]
-                elif w[:3] == ["set", "extcommunity", "lbw"]:
-                    lbw = f.physical(parse_bps(w[3]))
-            terms.append((words[2], match, lbw))
+                elif w[:3] == ["set", "extcommunity", lbw_keyword]:
+                    lbw = lbw_value(w[3])
+            f.policies.setdefault(words[1], []).append((words[2], match, lbw))
         elif head == "router":
             f.bgp["asn"] = int(words[2])
-            _eos_bgp(obj, f)
+            bgp(obj, f)
+
+
+def _eos(parse: CiscoConfParse, f: _Facts) -> Facts:
+    def prefix_list(words: list[str], obj: Any) -> None:  # entries are children: "seq 10 permit P"
+        f.prefix_lists[words[2]] = [_entry(w[3:]) for w, _ in _words(obj) if w[:1] == ["seq"]]
+
+    _ios_style(parse, f, prefix_list, "lbw", lambda value: f.physical(parse_bps(value)), _eos_bgp)
     return f.finish(DENY_ALL, aggregate_in_policy=False)
 
 
@@ -266,25 +280,14 @@ def _eos_neighbor(f: _Facts, name: str, rest: list[str]) -> None:
 
 def _frr(parse: CiscoConfParse, f: _Facts) -> Facts:
     f.ucmp = True  # FRR honours received link bandwidth unless told to ignore it
-    for words, obj in _top(parse):
-        head = words[0] if words else ""
-        if head == "hostname":
-            f.hostname = words[1]
-        elif head == "interface":
-            _interface(f, words[1], obj)
-        elif words[1:2] == ["prefix-list"]:
-            f.prefix_lists.setdefault(words[2], []).append(_entry(words[6:]))
-        elif head == "route-map":
-            match, lbw = "", None
-            for w, _ in _words(obj):
-                if w[:1] == ["match"] and "prefix-list" in w:
-                    match = w[-1]
-                elif w[:3] == ["set", "extcommunity", "bandwidth"]:
-                    lbw = CUMULATIVE if w[3] == CUMULATIVE else f.physical(int(w[3]) * 10**6)
-            f.policies.setdefault(words[1], []).append((words[2], match, lbw))
-        elif head == "router":
-            f.bgp["asn"] = int(words[2])
-            _frr_bgp(obj, f)
+
+    def prefix_list(words: list[str], _: Any) -> None:  # one line per entry: "ip prefix-list N seq 10 permit P"
+        f.prefix_lists.setdefault(words[2], []).append(_entry(words[6:]))
+
+    def mbps(value: str) -> Any:
+        return CUMULATIVE if value == CUMULATIVE else f.physical(int(value) * 10**6)
+
+    _ios_style(parse, f, prefix_list, "bandwidth", mbps, _frr_bgp)
     return f.finish(DENY_ALL, aggregate_in_policy=True)
 
 
