@@ -257,3 +257,23 @@ def test_the_fast_parser_removed_ciscoconfparse2s_per_call_wrappers_and_still_pa
     parse = ReadOnlyParse(["router bgp 65000", " neighbor 10.0.0.1 remote-as 65001", "hostname x"], syntax="ios")
     assert [o.text for o in top_level(parse)] == ["router bgp 65000", "hostname x"]
     assert [c.text for c in top_level(parse)[0].children] == [" neighbor 10.0.0.1 remote-as 65001"]
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+@pytest.mark.parametrize("drain", ["withdraw", "shutdown"])
+def test_a_drained_plane_reads_back_as_drained_on_every_platform(tmp_path: Path, platform: str, drain: str) -> None:
+    from tests.conftest import _LAB_DATA
+
+    data = on_platform(yaml.safe_load(yaml.safe_dump(_LAB_DATA)), platform)
+    data["bgp"] |= {"drain": drain, "password_env": "BAG_BGP_PASSWORD"}
+    data["regions"][0]["bag"]["drained_planes"] = [1]
+    path = tmp_path / "lab.yaml"
+    path.write_text(yaml.safe_dump(data))
+    device = compile_path(path).network.devices["east-bag-p1-s1"]
+    text = render_device(device)
+    assert audit_device(device, text) == []
+    neighbors = rendered_facts(platform, text, device.lbw_unit_bps)["neighbors"].values()
+    if drain == "shutdown":
+        assert all(n["shutdown"] for n in neighbors)
+    else:
+        assert {n["export"] for n in neighbors} == {"DRAIN-OUT"} and not any(n["shutdown"] for n in neighbors)
