@@ -23,8 +23,9 @@ from generator.findings import AuditError, Finding, FindingsError, Severity, err
 DEFAULT_INTENT = "intent/lab.yaml"
 EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# emoji=False: ":ff:" in an IPv6 address or ":warning:" in Markdown must print as written
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 class UsageError(Exception):

@@ -226,11 +226,41 @@ def semantic(old: Device, new: Device) -> tuple[list[tuple[str, str]], int]:
             plus = ", ".join(sorted(after - before)) or "-"
             minus = ", ".join(sorted(before - after)) or "-"
             items.append(("policy", f"prefix-list {name}: added {plus}; removed {minus}"))
+    items += _settings(old, new)
     if not items:
         pairs = zip(old.interfaces, new.interfaces, strict=False)
         described = sum(1 for x, y in pairs if x.description != y.description)
-        items.append(("description", f"{described} interface description(s) changed" if described else "other"))
+        described_item = ("description", f"{described} interface description(s) changed")
+        items.append(described_item if described else _other(old, new))
     return items, len(added) + len(removed) + len(changed)
+
+
+def _settings(old: Device, new: Device) -> list[tuple[str, str]]:
+    """Device-wide BGP and interface settings, as the intent spells them."""
+    a, b = old.bgp, new.bgp
+    checks = (
+        ("bgp", "timers (keepalive/hold)", f"{a.keepalive}/{a.hold}", f"{b.keepalive}/{b.hold}"),
+        ("bgp", "maximum-paths", a.maximum_paths, b.maximum_paths),
+        ("bgp", "multipath relax", a.multipath_relax, b.multipath_relax),
+        ("ucmp", "UCMP (link bandwidth honoured)", a.ucmp, b.ucmp),
+        ("ucmp", "paths without link bandwidth", a.on_missing, b.on_missing),
+        ("bgp", "BFD", _bfd(a.bfd), _bfd(b.bfd)),
+        ("links", "MTU", old.mtu, new.mtu),
+    )
+    return [(kind, f"{label} {x} -> {y}") for kind, label, x, y in checks if x != y]
+
+
+def _bfd(bfd: Any) -> str:
+    return f"{bfd.interval_ms}ms x{bfd.multiplier}" if bfd.enabled else "off"
+
+
+def _other(old: Device, new: Device) -> tuple[str, str]:
+    """Anything the summary has no words for yet, named by the model fields DeepDiff finds."""
+    from deepdiff import DeepDiff  # only for the rare change no rule above describes
+
+    diff = DeepDiff(old._asdict(), new._asdict(), view="tree")
+    fields = sorted({item.path(output_format="list")[0] for items in diff.values() for item in items})
+    return ("other", f"model fields changed: {', '.join(map(str, fields))}")
 
 
 Shares = dict[str, dict[str, dict[str, float]]]  # device -> destination -> peer switch -> share

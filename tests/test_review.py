@@ -94,6 +94,7 @@ def test_identical_diffs_are_grouped_so_a_pattern_is_read_once(repo: Path, lab_d
     assert len(report["diff_groups"]) == 2  # one change pattern for the BAG switches, one for the spines
     assert sorted(len(g["devices"]) for g in report["diff_groups"]) == [8, 8]
     assert report["warnings"] and "touches 2 planes" in report["warnings"][0]
+    assert [(s["change"], s["devices"]) for s in report["summary"]] == [("timers (keepalive/hold) 1/3 -> 3/9", 16)]
 
 
 def test_adding_a_region_lists_new_devices_sessions_and_capacity(repo: Path, lab_data, cli) -> None:
