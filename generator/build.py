@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -129,9 +130,23 @@ def _reuse(job: _Job, name: str, old: dict[str, Any]) -> bool:
 
 
 def _audit(device: Device, text: str) -> tuple[str, ...]:
+    """Audit one config with the cyclic collector on for just this parse.
+
+    Workers run with the collector paused (millions of acyclic model tuples); ciscoconfparse2's parse
+    trees and pyparsing's results are cycles, so without a collection every parse would stay in
+    memory (4 GB per worker on Junos configs). Freezing first keeps the plan and the models out of
+    the collection, which then only walks this parse's garbage."""
     from validators.audit import audit_device  # imported before the fork when auditing, see build_devices
 
-    return tuple(audit_device(device, text))
+    was_enabled = gc.isenabled()
+    gc.freeze()
+    gc.enable()
+    try:
+        return tuple(audit_device(device, text))
+    finally:
+        gc.collect()
+        if not was_enabled:
+            gc.disable()
 
 
 def _build_one(job: _Job, name: str) -> Rendered:
@@ -224,6 +239,7 @@ def build_devices(job: _Job, jobs: int) -> list[Rendered]:
         return sorted(results, key=lambda r: order[r.name])
     finally:
         _JOB = None
+        gc.unfreeze()  # what the audits froze in this process becomes collectable again
 
 
 def manifest_for(name: str, plan: Plan, key: str, results: list[Rendered]) -> dict[str, Any]:
