@@ -21,15 +21,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import jinja2
+
 import generator
 from generator.compile.fingerprint import device_fingerprint, network_digest
 from generator.compile.network import Plan, expand, paused_gc
-from generator.findings import AuditError, Finding
+from generator.findings import AuditError, Finding, FindingsError, Location
 from generator.intent.loader import load_intent
 from generator.model import Device
 from generator.outdir import Staging, read_manifest
 from generator.pipeline import plan_checked
-from generator.render import TEMPLATES, render_device, template_for, templates_digest
+from generator.render import TEMPLATES, environment, render_device, template_for, templates_digest
 
 PARALLEL_THRESHOLD = 256  # below this many devices, forking costs more than it saves
 
@@ -220,11 +222,26 @@ def shards(plan: Plan) -> list[list[str]]:
     return list(groups.values())
 
 
+def compile_template(platform: str, templates: Path) -> None:
+    """Load a platform's templates (includes too: Jinja compiles those only when first rendered),
+    turning a missing or malformed one into a located finding."""
+    try:
+        template_for(platform, templates)
+        for path in sorted((templates / platform).glob("*.j2")):
+            environment(templates).get_template(f"{platform}/{path.name}")
+    except jinja2.TemplateNotFound as exc:
+        hint = f"add {platform}/device.j2 to {templates}, or build with the shipped templates"
+        raise FindingsError([Finding("BAG081", f"no template {exc.name} in {templates}", hint=hint)]) from exc
+    except jinja2.TemplateSyntaxError as exc:
+        where = Location(str(exc.filename or exc.name or platform), exc.lineno, 1)
+        raise FindingsError([Finding("BAG081", f"template syntax error: {exc.message}", location=where)]) from exc
+
+
 def build_devices(job: _Job, jobs: int) -> list[Rendered]:
     global _JOB  # noqa: PLW0603 - forked workers inherit the job instead of unpickling it
     plan = job.plan
-    for platform in {plan.intent.hardware[n.hardware].platform for n in plan.wiring.nodes.values()}:
-        template_for(platform, job.templates)  # compile once, before forking: every worker inherits the compiled code
+    for platform in sorted({plan.intent.hardware[n.hardware].platform for n in plan.wiring.nodes.values()}):
+        compile_template(platform, job.templates)  # once, before forking: every worker inherits the compiled code
     if job.audit:  # ciscoconfparse2 takes 0.8 s to import: once, before forking, and only when auditing
         import validators.audit  # noqa: F401
 

@@ -112,13 +112,19 @@ def rendered_findings(intent: str, out_dir: Path, jobs: int | None) -> list[Find
     from generator.pipeline import compile_path
     from validators.audit import audit_outdir
 
-    if read_manifest(out_dir) is None:
+    manifest = read_manifest(out_dir)
+    if manifest is None:
         raise UsageError(f"{out_dir}/ has no build (no manifest.json); run `python -m generator build -o {out_dir}`")
     started = time.perf_counter()
     network = compile_path(intent).network
     problems = audit_outdir(network, out_dir, jobs)
     hint = f"rebuild {out_dir}/, or fix the template that renders these lines"
     findings = [Finding("BAG080", "; ".join(p[:20]), device=name, hint=hint) for name, p in problems.items()]
+    stale = sorted(set(manifest.get("devices", {})) - set(network.devices))
+    findings += [
+        Finding("BAG080", f"{out_dir}/{name}.cfg is not a device of this intent", device=name, hint=hint)
+        for name in stale
+    ]
     err.print(f"audited {len(network)} rendered configs in {out_dir}/ in {time.perf_counter() - started:.1f}s")
     return findings
 

@@ -277,3 +277,26 @@ def test_a_drained_plane_reads_back_as_drained_on_every_platform(tmp_path: Path,
         assert all(n["shutdown"] for n in neighbors)
     else:
         assert {n["export"] for n in neighbors} == {"DRAIN-OUT"} and not any(n["shutdown"] for n in neighbors)
+
+
+def test_a_template_directory_without_the_platform_is_a_located_error(tmp_path: Path, cli) -> None:
+    root = tmp_path / "templates"
+    shutil.copytree(TEMPLATES / "eos", root / "eos")  # the lab intent needs frr
+    code, _, err = cli("build", "-o", tmp_path / "out", "--templates", root)
+    assert code == 2 and "BAG081" in err and "frr/device.j2" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_template_syntax_error_names_file_and_line(tmp_path: Path, cli) -> None:
+    root = broken(tmp_path, "frr", "{% for n in d.bgp.neighbors %}", "{% for n in %}")
+    code, _, err = cli("build", "-o", tmp_path / "out", "--templates", root)
+    assert code == 2 and "BAG081" in err and "bgp.j2:" in err and "template syntax error" in err
+
+
+def test_validate_rendered_names_configs_the_intent_no_longer_has(tmp_path: Path, lab_data, write_intent, cli) -> None:
+    out = tmp_path / "out"
+    assert cli("build", write_intent(lab_data), "-o", out)[0] == 0
+    lab_data["regions"][0]["bag"]["planes"] = 1
+    lab_data["regions"][0]["bag"]["placement"] = lab_data["regions"][0]["bag"]["placement"][:1]
+    code, stdout, _ = cli("validate", write_intent(lab_data), "--rendered", "-o", out, "--format", "json")
+    assert code == 1 and "east-bag-p2-s1.cfg is not a device of this intent" in stdout
