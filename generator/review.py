@@ -24,7 +24,7 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from generator.analysis.capacity import Analysis, analyze_plan
 from generator.compile.fingerprint import device_fingerprint, network_digest
 from generator.compile.network import Plan, expand, paused_gc
 from generator.compile.ucmp import expected_paths, normalized, weights_by_peer
-from generator.findings import Finding, FindingsError
+from generator.findings import Finding, FindingsError, Location
 from generator.intent.loader import load_intent
 from generator.model import Device
 from generator.pipeline import plan_checked
@@ -112,17 +112,28 @@ class Side:
     fingerprints: dict[str, str]
 
 
-def plan_side(label: str, intent: Path) -> Side:
+def plan_side(label: str, intent: Path, extracted: tuple[Path, str] | None = None) -> Side:
+    """Plan one side. `extracted` = (temporary root, revision): findings then point at `REV:path`,
+    the way `git show` names a file, instead of a temporary directory that is gone."""
     try:
         loaded = load_intent(intent)
         planned = plan_checked(loaded)
     except FindingsError as exc:
-        raise SideInvalidError(label, exc.findings) from exc
+        findings = exc.findings if extracted is None else [_at_revision(f, *extracted) for f in exc.findings]
+        raise SideInvalidError(label, findings) from exc
     plan = planned.plan
     digest = network_digest(plan)
     with paused_gc():
         fingerprints = {name: device_fingerprint(plan, name, digest) for name in plan.wiring.nodes}
     return Side(label, plan, analyze_plan(loaded, plan, failures=False), fingerprints)
+
+
+def _at_revision(finding: Finding, root: Path, rev: str) -> Finding:
+    loc = finding.location
+    if loc is None or not loc.file.startswith(str(root)):
+        return finding
+    relative = Path(loc.file).relative_to(root).as_posix()
+    return replace(finding, location=Location(f"{rev}:{relative}", loc.line, loc.column))
 
 
 # ----------------------------------------------------------------------------------- per device
@@ -458,10 +469,12 @@ def review(intent: str | Path, base_rev: str, head_rev: str = WORKTREE, jobs: in
     head_commit = None if head_rev == WORKTREE else resolve(root, head_rev)
     with tempfile.TemporaryDirectory(prefix="bag-review-") as tmp:
         base_path = materialize(root, base_commit, relpath, Path(tmp) / "base")
-        head_path = intent if head_commit is None else materialize(root, head_commit, relpath, Path(tmp) / "head")
-        base = plan_side(f"base {base_rev} ({base_commit[:12]})", base_path)
-        head_label = "the working tree" if head_commit is None else f"head {head_rev} ({head_commit[:12]})"
-        head = plan_side(head_label, head_path)
+        base = plan_side(f"base {base_rev} ({base_commit[:12]})", base_path, (Path(tmp) / "base", base_rev))
+        if head_commit is None:
+            head = plan_side("the working tree", intent)
+        else:
+            head_path = materialize(root, head_commit, relpath, Path(tmp) / "head")
+            head = plan_side(f"head {head_rev} ({head_commit[:12]})", head_path, (Path(tmp) / "head", head_rev))
     changes = compare_devices(base, head, jobs or os.cpu_count() or 1)
     planes = sorted({c.plane for c in changes})
     regions = sorted({c.region for c in changes})

@@ -191,3 +191,13 @@ def test_an_intent_that_did_not_exist_at_the_base_is_a_clear_error(repo: Path, l
 def test_base_and_running_are_mutually_exclusive(repo: Path, cli) -> None:
     code, _, stderr = cli("diff", repo / "intent" / "lab.yaml")
     assert code == 2 and "--base REV" in stderr
+
+
+def test_a_base_that_does_not_validate_points_at_the_file_in_that_revision(repo: Path, lab_data, cli) -> None:
+    path = repo / "intent" / "lab.yaml"
+    path.write_text("name: lab\nregions: [\n")  # committed broken, then repaired in the worktree
+    git(repo, "commit", "-qam", "broken")
+    edit(repo, lab_data)
+    code, _, stderr = cli("diff", "--base", "HEAD", path)
+    assert code == 2 and "the intent at base HEAD" in stderr
+    assert "HEAD:intent/lab.yaml:" in stderr and "bag-review-" not in stderr
