@@ -433,12 +433,27 @@ def _summary(changes: list[DeviceChange]) -> list[tuple[str, str, int, list[str]
     return sorted(rows, key=lambda r: (r[0], -r[2], r[1]))
 
 
-def _capacity_delta(base: Analysis, head: Analysis) -> list[dict[str, Any]]:
+def in_service_bps(plan: Plan) -> dict[str, int]:
+    """BAG-to-BAG capacity per region pair that carries traffic: links with a drained end do not."""
+    nodes = plan.wiring.nodes
+    total: dict[str, int] = defaultdict(int)
+    for link in plan.wiring.links:
+        if link.kind == "inter" and not nodes[link.a].drained and not nodes[link.b].drained:
+            total[link.pool] += link.speed
+    return dict(total)
+
+
+def _capacity_delta(base: Side, head: Side) -> list[dict[str, Any]]:
+    """Installed capacity per region pair (the analysis) and capacity in service (drains excluded)."""
     rows = []
-    for pair in sorted(set(base.pair_bps) | set(head.pair_bps)):
-        a, b = base.pair_bps.get(pair, 0), head.pair_bps.get(pair, 0)
-        if a != b:
-            rows.append({"region_pair": pair, "base_bps": a, "head_bps": b, "delta_bps": b - a})
+    for kind, a, b in (
+        ("installed", base.analysis.pair_bps, head.analysis.pair_bps),
+        ("in service", in_service_bps(base.plan), in_service_bps(head.plan)),
+    ):
+        for pair in sorted(set(a) | set(b)):
+            x, y = a.get(pair, 0), b.get(pair, 0)
+            if x != y:
+                rows.append({"region_pair": pair, "kind": kind, "base_bps": x, "head_bps": y, "delta_bps": y - x})
     return rows
 
 
@@ -484,7 +499,7 @@ def review(intent: str | Path, base_rev: str, head_rev: str = WORKTREE, jobs: in
         changes,
         group_diffs(changes),
         _summary(changes),
-        _capacity_delta(base.analysis, head.analysis),
+        _capacity_delta(base, head),
         _oversubscription_delta(base.analysis, head.analysis),
         planes,
         regions,

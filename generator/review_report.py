@@ -88,11 +88,11 @@ def as_markdown(r: Review) -> str:
         lines += ["", "### What changes", "", "| change | devices | where |", "|---|---:|---|"]
         lines += [f"| {t} | {n} | {', '.join(w[:6])}{' …' if len(w) > 6 else ''} |" for _, t, n, w in r.summary]
     if r.capacity:
-        lines += ["", "### Capacity per region pair", "", "| region pair | before | after | delta |"]
-        lines.append("|---|---:|---:|---:|")
+        lines += ["", "### Capacity per region pair", "", "| region pair | capacity | before | after | delta |"]
+        lines.append("|---|---|---:|---:|---:|")
         for c in r.capacity:
             before, after = format_bps(c["base_bps"]), format_bps(c["head_bps"])
-            lines.append(f"| {c['region_pair']} | {before} | {after} | {_delta(c['delta_bps'])} |")
+            lines.append(f"| {c['region_pair']} | {c['kind']} | {before} | {after} | {_delta(c['delta_bps'])} |")
     if r.oversubscription:
         lines += ["", "### Oversubscription", "", "| scope | before | after |", "|---|---:|---:|"]
         lines += [f"| {o['scope']} | {_fmt_ratio(o['base'])} | {_fmt_ratio(o['head'])} |" for o in r.oversubscription]
@@ -131,11 +131,11 @@ def print_terminal(r: Review, console: Console) -> None:
         console.print(table)
     if r.capacity:
         table = Table(title="capacity per region pair", title_justify="left")
-        for column in ("region pair", "before", "after", "delta"):
-            table.add_column(column, justify="left" if column == "region pair" else "right")
+        for column in ("region pair", "capacity", "before", "after", "delta"):
+            table.add_column(column, justify="left" if column in ("region pair", "capacity") else "right")
         for c in r.capacity:
             delta = _delta(c["delta_bps"])
-            table.add_row(c["region_pair"], format_bps(c["base_bps"]), format_bps(c["head_bps"]), delta)
+            table.add_row(c["region_pair"], c["kind"], format_bps(c["base_bps"]), format_bps(c["head_bps"]), delta)
         console.print(table)
     if r.oversubscription:
         table = Table(title="oversubscription", title_justify="left")

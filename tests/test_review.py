@@ -85,6 +85,9 @@ def test_draining_a_plane_is_reported_as_a_drain_of_that_plane_only(repo: Path, 
     assert "UCMP toward region east: no path left" in stdout
     code, report = review_json(cli, repo / "intent" / "lab.yaml")
     assert {(d["region"], d["plane"]) for d in report["devices"]} == {("west", 1)}
+    in_service = [c for c in report["capacity"] if c["kind"] == "in service"]
+    assert [c["region_pair"] for c in in_service] == ["east~west"]  # installed capacity does not change
+    assert in_service[0]["head_bps"] < in_service[0]["base_bps"]
 
 
 def test_identical_diffs_are_grouped_so_a_pattern_is_read_once(repo: Path, lab_data, cli) -> None:
@@ -124,7 +127,7 @@ def test_adding_a_region_lists_new_devices_sessions_and_capacity(repo: Path, lab
     }
     changed = {d["name"] for d in report["devices"] if d["status"] == "changed"}
     assert changed == {f"east-bag-p{p}-s{s}" for p in (1, 2) for s in (1, 2)}  # west is not paired with north
-    capacity = {c["region_pair"]: c for c in report["capacity"]}
+    capacity = {c["region_pair"]: c for c in report["capacity"] if c["kind"] == "installed"}
     assert capacity["east~north"]["base_bps"] == 0
     assert capacity["east~north"]["head_bps"] == 4 * 800 * 10**9  # 4 BAG switches x 1 planar link of 800G
 
