@@ -149,7 +149,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
         from generator.running import run_diff_running
 
         return run_diff_running(args, out)
-    from generator.review import ReviewError, SideInvalidError, review
+    from generator.gitrev import ReviewError
+    from generator.review import SideInvalidError, review
     from generator.review_report import as_json, as_markdown, print_terminal
 
     try:

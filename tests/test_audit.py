@@ -23,7 +23,8 @@ from generator.model import Device
 from generator.pipeline import compile_path, plan_checked
 from generator.render import TEMPLATES, render_device
 from tests.conftest import PROMETHEUS
-from validators.audit import audit_device, expected_facts, rendered_facts
+from validators.audit import audit_device, expected_facts
+from validators.readback import rendered_facts
 
 PLATFORMS = ("eos", "frr", "iosxr", "junos")
 GOLDEN = Path(__file__).parent / "golden"
