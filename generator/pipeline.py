@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.analysis.capacity import analyze_plan
+from generator.analysis.capacity import Analysis, analyze_plan
 from generator.compile.layout import layout
 from generator.compile.network import Plan, compile_network, paused_gc, plan_from
 from generator.compile.wiring import wire
@@ -29,6 +29,7 @@ class Planned:
     loaded: LoadedIntent
     plan: Plan
     findings: list[Finding]  # warnings only: errors raise
+    capacity: Analysis  # capacities and budgets without failure scenarios (the review's deltas use it)
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,10 @@ def plan_checked(loaded: LoadedIntent) -> Planned:
         _stop_on_errors(findings)
         p = plan_from(intent, wiring, lay)
         findings += check_plan(loaded, p)
-        findings += analyze_plan(loaded, p, failures=False).findings  # capacity budgets (BAG070, BAG071)
+        capacity = analyze_plan(loaded, p, failures=False)
+        findings += capacity.findings  # capacity budgets (BAG070, BAG071)
     _stop_on_errors(findings)
-    return Planned(loaded, p, sort_findings(findings))
+    return Planned(loaded, p, sort_findings(findings), capacity)
 
 
 def compile_loaded(loaded: LoadedIntent, cross_check: bool = True) -> Compiled:
@@ -66,7 +68,7 @@ def compile_loaded(loaded: LoadedIntent, cross_check: bool = True) -> Compiled:
     if cross_check:
         findings += check_network(network)
         _stop_on_errors(findings)
-    return Compiled(loaded, planned.plan, sort_findings(findings), network)
+    return Compiled(loaded, planned.plan, sort_findings(findings), planned.capacity, network)
 
 
 def compile_path(path: str | Path, cross_check: bool = True) -> Compiled:
