@@ -19,6 +19,8 @@ from typing import Any
 
 from ciscoconfparse2 import CiscoConfParse
 
+from generator.model import PrefixEntry
+from generator.render import length_range, max_length
 from generator.units import parse_bps
 from validators.confparse import ReadOnlyParse, top_level
 
@@ -103,27 +105,25 @@ def _words(obj: Any) -> Iterator[tuple[list[str], Any]]:
         yield child.text.split(), child
 
 
+_LOOPBACKS = ("loopback0", "lo", "lo0")  # EOS and IOS XR, FRR, Junos: facts keep them apart from links
+
+
 def _entry(words: list[str]) -> tuple[str, int, int]:
-    """'P [ge N] [le M]' (IOS-style prefix-list or prefix-set entry) as (prefix, low, high)."""
+    """'P [ge N] [le M]' (IOS-style prefix-list or prefix-set entry) as (prefix, low, high), by the
+    same length rule the templates render with (render.length_range)."""
     prefix = words[0].rstrip(",")
     options = dict(zip(words[1::2], (int(w.rstrip(",")) for w in words[2::2]), strict=False))
-    length = int(prefix.rsplit("/", 1)[1])
-    ge, le = options.get("ge", 0), options.get("le", 0)
-    if not ge and not le:
-        return canonical(prefix), length, length
-    return canonical(prefix), ge or length, le or (128 if ":" in prefix else 32)
+    entry = PrefixEntry(0, "permit", prefix, options.get("ge", 0), options.get("le", 0))
+    return (canonical(prefix), *length_range(entry))
 
 
 def _address(f: _Facts, name: str, family: str, value: str) -> None:
-    key = "ipv4" if family == "ipv4" else "ipv6"
-    if name.lower() in ("loopback0", "lo", "lo0"):
-        f.loopback[key] = value if key == "ipv4" else canonical(value)
-    else:
-        f.interfaces.setdefault(name, {"ipv4": "", "ipv6": ""})[key] = value if key == "ipv4" else canonical(value)
+    facts = f.loopback if name.lower() in _LOOPBACKS else f.interfaces.setdefault(name, {"ipv4": "", "ipv6": ""})
+    facts[family] = canonical(value)  # IPv4 passes through unchanged
 
 
 def _interface(f: _Facts, name: str, obj: Any) -> None:
-    if name.lower() not in ("loopback0", "lo", "lo0"):
+    if name.lower() not in _LOOPBACKS:
         f.interfaces.setdefault(name, {"ipv4": "", "ipv6": ""})
     for w, _ in _words(obj):
         if w[:2] == ["ip", "address"] or w[:2] == ["ipv4", "address"]:
@@ -407,7 +407,7 @@ def _junos_term(term: Any) -> Term:
 
 def _junos_route_filter(w: list[str]) -> tuple[str, int, int]:
     prefix, length = canonical(w[0]), int(w[0].rsplit("/", 1)[1])
-    host = 128 if ":" in prefix else 32
+    host = max_length(prefix)
     if w[1:] == ["exact"]:
         return prefix, length, length
     if w[1:2] == ["prefix-length-range"]:
