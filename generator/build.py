@@ -26,7 +26,7 @@ import jinja2
 import generator
 from generator.compile.fingerprint import device_fingerprint, network_digest
 from generator.compile.network import Plan, expand, paused_gc
-from generator.findings import AuditError, Finding, FindingsError, Location
+from generator.findings import AuditError, Finding, FindingsError, Location, audit_mismatch
 from generator.intent.loader import load_intent
 from generator.model import Device
 from generator.outdir import Staging, read_manifest
@@ -275,23 +275,18 @@ def manifest_for(name: str, plan: Plan, key: str, results: list[Rendered]) -> di
     }
 
 
-def audit_findings(results: list[Rendered], out: Path, limit: int = 20) -> list[Finding]:
+def audit_findings(results: list[Rendered], out: Path) -> list[Finding]:
     """One BAG080 error per device whose rendered config does not say what its model says."""
-    findings = []
-    for r in results:
-        if not r.problems:
-            continue
-        shown = list(r.problems[:limit])
-        more = f" (and {len(r.problems) - limit} more)" if len(r.problems) > limit else ""
-        findings.append(
-            Finding(
-                "BAG080",
-                f"rendered {r.platform} config does not match the model{more}: " + "; ".join(shown),
-                device=r.name,
-                hint=f"a template in templates/{r.platform}/ renders this device wrongly; {out}/ was left as it was",
-            )
+    return [
+        audit_mismatch(
+            r.name,
+            r.platform,
+            r.problems,
+            f"a template in templates/{r.platform}/ renders this device wrongly; {out}/ was left as it was",
         )
-    return findings
+        for r in results
+        if r.problems
+    ]
 
 
 def build(

@@ -18,7 +18,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from generator.findings import AuditError, Finding, FindingsError, Severity, errors, sort_findings
+from generator.findings import AuditError, Finding, FindingsError, Severity, audit_mismatch, errors, sort_findings
 
 DEFAULT_INTENT = "intent/lab.yaml"
 EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -119,7 +119,7 @@ def rendered_findings(intent: str, out_dir: Path, jobs: int | None) -> list[Find
     network = compile_path(intent).network
     problems = audit_outdir(network, out_dir, jobs)
     hint = f"rebuild {out_dir}/, or fix the template that renders these lines"
-    findings = [Finding("BAG080", "; ".join(p[:20]), device=name, hint=hint) for name, p in problems.items()]
+    findings = [audit_mismatch(name, network.devices[name].platform, p, hint) for name, p in problems.items()]
     stale = sorted(set(manifest.get("devices", {})) - set(network.devices))
     findings += [
         Finding("BAG080", f"{out_dir}/{name}.cfg is not a device of this intent", device=name, hint=hint)

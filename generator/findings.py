@@ -6,7 +6,7 @@ the same way (table, JSON) and every one carries a stable code, a location and a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -106,3 +106,10 @@ class FindingsError(Exception):
 
 class AuditError(FindingsError):
     """Rendered configs that do not say what their models say: a generator bug, not bad intent."""
+
+
+def audit_mismatch(device: str, platform: str, problems: Sequence[str], hint: str, limit: int = 20) -> Finding:
+    """BAG080: a rendered config that does not say what its model says (the first `limit` facts)."""
+    more = f" (and {len(problems) - limit} more)" if len(problems) > limit else ""
+    text = f"rendered {platform} config does not match the model{more}: " + "; ".join(problems[:limit])
+    return Finding("BAG080", text, device=device, hint=hint)

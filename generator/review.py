@@ -98,6 +98,11 @@ def redact(line: str) -> str:
     return _SECRET.sub(lambda m: f"{m.group('key')}<redacted>", line)
 
 
+def changed_lines(diff: list[str]) -> list[str]:
+    """The added and removed lines of a unified diff (not its file headers or context)."""
+    return [line for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+
+
 def _diff(name: str, old: str, new: str) -> list[str]:
     lines = difflib.unified_diff(old.splitlines(), new.splitlines(), f"a/{name}.cfg", f"b/{name}.cfg", lineterm="", n=2)
     return [redact(line) for line in lines]
@@ -178,7 +183,7 @@ class DiffGroup:
 
     @property
     def changed_lines(self) -> int:
-        return sum(1 for line in self.diff if line[:1] in "+-" and not line.startswith(("+++", "---")))
+        return len(changed_lines(self.diff))
 
 
 @dataclass
