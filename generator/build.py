@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -27,6 +25,7 @@ import generator
 from generator.compile.fingerprint import device_fingerprint, network_digest
 from generator.compile.network import Plan, expand, paused_gc
 from generator.findings import AuditError, Finding, FindingsError, Location, audit_mismatch
+from generator.forked import fork_map
 from generator.intent.loader import load_intent
 from generator.model import Device
 from generator.outdir import Staging, read_manifest
@@ -106,7 +105,7 @@ def _intact(out: Path, manifest: dict[str, Any]) -> bool:
         return False
 
 
-# ------------------------------------------------------------------ workers (fork inherits _JOB)
+# ------------------------------------------------------------------ workers (fork inherits the job)
 
 
 @dataclass(frozen=True)
@@ -118,9 +117,6 @@ class _Job:
     out: Path
     audit: bool
     templates: Path
-
-
-_JOB: _Job | None = None
 
 
 def _reuse(job: _Job, name: str, old: dict[str, Any]) -> bool:
@@ -208,10 +204,9 @@ def _build_one(job: _Job, name: str) -> Rendered:
     )
 
 
-def _build_shard(names: list[str]) -> list[Rendered]:
-    assert _JOB is not None
+def _build_shard(job: _Job, names: list[str]) -> list[Rendered]:
     with paused_gc():
-        return [_build_one(_JOB, name) for name in names]
+        return [_build_one(job, name) for name in names]
 
 
 def shards(plan: Plan) -> list[list[str]]:
@@ -238,25 +233,19 @@ def compile_template(platform: str, templates: Path) -> None:
 
 
 def build_devices(job: _Job, jobs: int) -> list[Rendered]:
-    global _JOB  # noqa: PLW0603 - forked workers inherit the job instead of unpickling it
     plan = job.plan
     for platform in sorted({plan.intent.hardware[n.hardware].platform for n in plan.wiring.nodes.values()}):
         compile_template(platform, job.templates)  # once, before forking: every worker inherits the compiled code
     if job.audit:  # ciscoconfparse2 takes 0.8 s to import: once, before forking, and only when auditing
         import validators.audit  # noqa: F401
 
-    _JOB = job
+    small = jobs <= 1 or len(plan.wiring.nodes) < PARALLEL_THRESHOLD
     try:
-        if jobs <= 1 or len(plan.wiring.nodes) < PARALLEL_THRESHOLD:
-            return _build_shard(list(plan.wiring.nodes))
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            results = [r for part in pool.map(_build_shard, shards(plan)) for r in part]
-        order = {name: i for i, name in enumerate(plan.wiring.nodes)}
-        return sorted(results, key=lambda r: order[r.name])
+        results = fork_map(_build_shard, job, shards(plan), 1 if small else jobs)
     finally:
-        _JOB = None
         gc.unfreeze()  # what the audits froze in this process becomes collectable again
+    order = {name: i for i, name in enumerate(plan.wiring.nodes)}
+    return sorted(results, key=lambda r: order[r.name])
 
 
 def manifest_for(name: str, plan: Plan, key: str, results: list[Rendered]) -> dict[str, Any]:

@@ -13,13 +13,11 @@ touched.
 from __future__ import annotations
 
 import difflib
-import multiprocessing
 import os
 import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,7 @@ from generator.analysis.capacity import Analysis
 from generator.compile.fingerprint import device_fingerprint, network_digest
 from generator.compile.network import Plan, expand, paused_gc
 from generator.findings import Finding, FindingsError, Location
+from generator.forked import fork_map
 from generator.gitrev import ReviewError, materialize, repo_root, resolve
 from generator.intent.loader import load_intent
 from generator.pipeline import plan_checked
@@ -108,9 +107,6 @@ def _diff(name: str, old: str, new: str) -> list[str]:
     return [redact(line) for line in lines]
 
 
-_SIDES: tuple[Side, Side] | None = None  # inherited by forked workers
-
-
 def _compare(base: Plan, head: Plan, name: str, shares: tuple[Shares, Shares]) -> DeviceChange | None:
     in_base, in_head = name in base.wiring.nodes, name in head.wiring.nodes
     old = expand(base, name) if in_base else None
@@ -141,9 +137,8 @@ def _differs(side_a: Side, side_b: Side, name: str) -> bool:
     return device_fingerprint(side_a.plan, name, side_a.digest) != device_fingerprint(side_b.plan, name, side_b.digest)
 
 
-def _compare_chunk(candidates: list[str]) -> list[DeviceChange]:
-    assert _SIDES is not None
-    base_side, head_side = _SIDES
+def _compare_chunk(sides: tuple[Side, Side], candidates: list[str]) -> list[DeviceChange]:
+    base_side, head_side = sides
     base, head = base_side.plan, head_side.plan
     with paused_gc():
         names = [n for n in candidates if _differs(base_side, head_side, n)]
@@ -156,18 +151,11 @@ def _compare_chunk(candidates: list[str]) -> list[DeviceChange]:
 
 
 def compare_devices(base: Side, head: Side, jobs: int) -> list[DeviceChange]:
-    global _SIDES  # noqa: PLW0603 - forked workers inherit both plans instead of unpickling them
+    """Every device whose config differs, from workers that inherit both plans."""
     names = [*head.plan.wiring.nodes, *(n for n in base.plan.wiring.nodes if n not in head.plan.wiring.nodes)]
-    _SIDES = (base, head)
-    try:
-        if jobs <= 1 or len(names) < PARALLEL_THRESHOLD:
-            return _compare_chunk(names)
-        chunks = [names[i :: jobs * 4] for i in range(jobs * 4)]
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            changes = [c for part in pool.map(_compare_chunk, chunks) for c in part]
-        return sorted(changes, key=lambda c: c.name)
-    finally:
-        _SIDES = None
+    chunks = [names[i :: jobs * 4] for i in range(jobs * 4)]
+    changes = fork_map(_compare_chunk, (base, head), chunks, 1 if len(names) < PARALLEL_THRESHOLD else jobs)
+    return sorted(changes, key=lambda c: c.name)
 
 
 # ----------------------------------------------------------------------------------- the review

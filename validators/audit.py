@@ -8,14 +8,13 @@ decides, and only a mismatch pays for a DeepDiff that names each differing field
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from deepdiff import DeepDiff
 
+from generator.forked import fork_map
 from generator.model import Device, Network, Policy
 from generator.render import length_range
 from validators.readback import CUMULATIVE, DENY_ALL, Facts, Term, canonical, rendered_facts, with_default
@@ -142,28 +141,15 @@ def audit_file(device: Device, out: Path) -> list[str]:
     return audit_device(device, text)
 
 
-_NETWORK: tuple[Network, Path] | None = None  # inherited by forked workers, never pickled
-
-
-def _audit_chunk(names: list[str]) -> list[tuple[str, list[str]]]:
-    assert _NETWORK is not None
-    network, out = _NETWORK
+def _audit_chunk(state: tuple[Network, Path], names: list[str]) -> list[tuple[str, list[str]]]:
+    network, out = state
     return [(name, audit_file(network.devices[name], out)) for name in names]
 
 
 def audit_outdir(network: Network, out: Path, jobs: int | None = None) -> dict[str, list[str]]:
     """Audit every device's config in `out/` (`validate --rendered`), spread over all cores."""
-    global _NETWORK  # noqa: PLW0603 - forked workers inherit the compiled network
     names = list(network.devices)
     jobs = jobs or os.cpu_count() or 1
     chunks = [names[i :: jobs * 8] for i in range(jobs * 8)]  # interleaved: big and small devices mix
-    _NETWORK = (network, out)
-    try:
-        if jobs == 1 or len(names) < 64:
-            results = _audit_chunk(names)
-        else:
-            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                results = [r for part in pool.map(_audit_chunk, chunks) for r in part]
-    finally:
-        _NETWORK = None
+    results = fork_map(_audit_chunk, (network, out), chunks, 1 if len(names) < 64 else jobs)
     return {name: problems for name, problems in sorted(results) if problems}
