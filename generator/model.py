@@ -181,3 +181,10 @@ def bandwidth_communities(device: Device) -> tuple[LinkBandwidth, ...]:
 def allowas_in(device: Device) -> int:
     """Most repeats of its own AS any peer group accepts (Junos sets this once, for the whole router)."""
     return max((g.allowas_in for g in device.bgp.peer_groups), default=0)
+
+
+def with_groups(device: Device) -> Iterator[tuple[Neighbor, PeerGroup]]:
+    """Each neighbour with its peer group, which carries its policies, drain and bandwidth settings."""
+    groups = {g.name: g for g in device.bgp.peer_groups}
+    for neighbor in device.bgp.neighbors:
+        yield neighbor, groups[neighbor.peer_group]

@@ -8,24 +8,16 @@ from typing import Any
 
 from generator.compile.network import Plan
 from generator.compile.ucmp import expected_paths, normalized, weights_by_peer
-from generator.model import Device
+from generator.model import Device, with_groups
 from generator.units import format_bps
 
 Item = tuple[str, str]  # (kind, device-independent description)
 
 
 def _neighbors(device: Device) -> dict[str, tuple[Any, ...]]:
-    groups = {g.name: g for g in device.bgp.peer_groups}
     return {
-        n.address: (
-            n.peer,
-            n.family,
-            n.remote_as,
-            groups[n.peer_group].import_policy,
-            groups[n.peer_group].export_policy,
-            groups[n.peer_group].shutdown,
-        )
-        for n in device.bgp.neighbors
+        n.address: (n.peer, n.family, n.remote_as, g.import_policy, g.export_policy, g.shutdown)
+        for n, g in with_groups(device)
     }
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from deepdiff import DeepDiff
 
 from generator.forked import fork_map
-from generator.model import Device, Network, Policy
+from generator.model import Device, Network, Policy, with_groups
 from generator.render import length_range
 from validators.readback import CUMULATIVE, DENY_ALL, Facts, Term, canonical, rendered_facts, with_default
 
@@ -40,7 +40,6 @@ def _physical(bps: int, unit_bps: int) -> int:
 
 def expected_facts(device: Device) -> Facts:
     bgp = device.bgp
-    groups = {g.name: g for g in bgp.peer_groups}
     policies = {p.name: _terms(p, device.platform) for p in device.policies}
     for terms in policies.values():
         for i, (action, match, lbw) in enumerate(terms):
@@ -64,12 +63,12 @@ def expected_facts(device: Device) -> Facts:
             canonical(n.address): {
                 "family": n.family,
                 "remote_as": n.remote_as,
-                "import": groups[n.peer_group].import_policy,
-                "export": groups[n.peer_group].export_policy,
-                "shutdown": groups[n.peer_group].shutdown,
-                "aggregate_bandwidth": groups[n.peer_group].aggregate_bandwidth,
+                "import": g.import_policy,
+                "export": g.export_policy,
+                "shutdown": g.shutdown,
+                "aggregate_bandwidth": g.aggregate_bandwidth,
             }
-            for n in bgp.neighbors
+            for n, g in with_groups(device)
         },
         "prefix_lists": {
             pl.name: [(canonical(e.prefix), *length_range(e)) for e in pl.entries] for pl in device.prefix_lists
