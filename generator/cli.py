@@ -14,11 +14,15 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 
 from generator.findings import AuditError, Finding, FindingsError, Severity, audit_mismatch, errors, sort_findings
+
+if TYPE_CHECKING:
+    from generator.model import Network
 
 DEFAULT_INTENT = "intent/lab.yaml"
 EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -91,11 +95,15 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from generator.intent.loader import load_intent
-    from generator.pipeline import validate_loaded
+    from generator.outdir import read_manifest
+    from generator.pipeline import checked_network
 
-    findings = validate_loaded(load_intent(args.intent))
-    if args.rendered and not errors(findings):
-        findings += rendered_findings(args.intent, Path(args.out), args.jobs)
+    manifest = read_manifest(Path(args.out)) if args.rendered else None
+    if args.rendered and manifest is None:
+        raise UsageError(f"{args.out}/ has no build (no manifest.json); run `python -m generator build -o {args.out}`")
+    findings, network = checked_network(load_intent(args.intent))
+    if manifest is not None and network is not None and not errors(findings):
+        findings += rendered_findings(network, manifest, Path(args.out), args.jobs)
     has_errors = any(f.severity is Severity.ERROR for f in findings)
     if args.format == "json":
         out.print(findings_json(findings), markup=False)
@@ -106,17 +114,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_FOUND if has_errors else EXIT_OK
 
 
-def rendered_findings(intent: str, out_dir: Path, jobs: int | None) -> list[Finding]:
+def rendered_findings(network: Network, manifest: dict[str, Any], out_dir: Path, jobs: int | None) -> list[Finding]:
     """`validate --rendered`: read back every config in OUT/ and compare it with the intent's models."""
-    from generator.outdir import read_manifest
-    from generator.pipeline import compile_path
     from validators.audit import audit_outdir
 
-    manifest = read_manifest(out_dir)
-    if manifest is None:
-        raise UsageError(f"{out_dir}/ has no build (no manifest.json); run `python -m generator build -o {out_dir}`")
     started = time.perf_counter()
-    network = compile_path(intent).network
     problems = audit_outdir(network, out_dir, jobs)
     hint = f"rebuild {out_dir}/, or fix the template that renders these lines"
     findings = [audit_mismatch(name, network.devices[name].platform, p, hint) for name, p in problems.items()]

@@ -78,8 +78,13 @@ def compile_path(path: str | Path, cross_check: bool = True) -> Compiled:
 
 def validate_loaded(loaded: LoadedIntent) -> list[Finding]:
     """Every finding of every stage, errors included (validate reports, it does not stop at the first)."""
+    return checked_network(loaded)[0]
+
+
+def checked_network(loaded: LoadedIntent) -> tuple[list[Finding], Network | None]:
+    """validate_loaded, plus the compiled network when no stage stopped (validate --rendered audits it)."""
     try:
         compiled = compile_loaded(loaded, cross_check=True)
     except FindingsError as exc:
-        return exc.findings
-    return compiled.findings
+        return exc.findings, None
+    return compiled.findings, compiled.network
