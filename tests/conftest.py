@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import copy
+import fcntl
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -60,3 +61,22 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str
         return code, captured.out, captured.err
 
     return run
+
+
+LAB_LOCK = Path("/run/lock/bag-lab-tests.lock")
+
+
+@pytest.fixture(scope="module")
+def lab_lock() -> Iterator[None]:
+    """One real-FRR lab at a time on this machine, whatever the worker count or how many suites run.
+
+    Namespaces, FRR pathspaces and /run/bag-lab are machine-wide; two labs also compete for the
+    CPU that BGP timers need. The lock is held for a whole test module (one lab's lifetime).
+    """
+    LAB_LOCK.parent.mkdir(parents=True, exist_ok=True)
+    with LAB_LOCK.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

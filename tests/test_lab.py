@@ -28,7 +28,7 @@ from generator.push import PlaneResult, push
 
 from .conftest import LAB, frr_required, need
 
-pytestmark = [pytest.mark.lab, pytest.mark.xdist_group("lab")]
+pytestmark = [pytest.mark.lab]
 NAME = "bagtest"
 
 
@@ -45,7 +45,7 @@ def lab_intent(links_east_p1_s1: int | None = None, keepalive: int = 1) -> dict[
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def lab(tmp_path_factory: pytest.TempPathFactory, lab_lock: None) -> Iterator[Path]:
     if os.geteuid() != 0:
         if frr_required():
             pytest.fail("the lab tests need root (network namespaces)")
