@@ -18,10 +18,10 @@ from generator.compile.wiring import wire
 from generator.findings import Finding, FindingsError, errors, sort_findings
 from generator.intent.loader import LoadedIntent, load_intent
 from generator.model import Network
-from validators.intent import check_intent
-from validators.model import check_network
-from validators.physical import check_pools, check_ports
-from validators.plan import check_plan
+from generator.validators.intent import check_intent
+from generator.validators.model import check_network
+from generator.validators.physical import check_pools, check_ports
+from generator.validators.plan import check_plan
 
 
 @dataclass(frozen=True)

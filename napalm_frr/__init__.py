@@ -2,4 +2,6 @@
 
 from napalm_frr.driver import FRRDriver, sanitize
 
+__version__ = "0.1.0"
+
 __all__ = ["FRRDriver", "sanitize"]

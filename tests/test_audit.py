@@ -15,16 +15,16 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.build import build
+from generator.render.build import build
 from generator.compile.network import expand
 from generator.findings import AuditError
 from generator.intent.loader import load_intent
 from generator.model import Device
 from generator.pipeline import compile_path, plan_checked
-from generator.render import TEMPLATES, render_device
+from generator.render.engine import TEMPLATES, render_device
 from tests.conftest import PROMETHEUS
-from validators.audit import audit_device, expected_facts
-from validators.readback import rendered_facts
+from generator.validators.audit import audit_device, expected_facts
+from generator.validators.readback import rendered_facts
 
 PLATFORMS = ("eos", "frr", "iosxr", "junos")
 GOLDEN = Path(__file__).parent / "golden"
@@ -251,7 +251,7 @@ def test_the_build_raises_an_audit_error_type(tmp_path: Path, lab_data, write_in
 def test_the_fast_parser_removed_ciscoconfparse2s_per_call_wrappers_and_still_parses() -> None:
     from ciscoconfparse2 import CiscoConfParse
 
-    from validators.confparse import ReadOnlyParse, top_level, unwrap_loguru
+    from generator.validators.confparse import ReadOnlyParse, top_level, unwrap_loguru
 
     assert unwrap_loguru() == 0  # already done at import, and idempotent
     assert CiscoConfParse.find_objects.__code__.co_name != "catch_wrapper"

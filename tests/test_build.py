@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from generator.build import build
+from generator.render.build import build
 
 from .conftest import LAB
 

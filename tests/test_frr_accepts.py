@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.render.build import build
 
 from .conftest import LAB, need
 

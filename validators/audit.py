@@ -16,8 +16,8 @@ from deepdiff import DeepDiff
 
 from generator.forked import fork_map
 from generator.model import Device, Network, Policy, with_groups
-from generator.render import length_range
-from validators.readback import CUMULATIVE, DENY_ALL, Facts, Term, canonical, rendered_facts, with_default
+from generator.render.engine import length_range
+from generator.validators.readback import CUMULATIVE, DENY_ALL, Facts, Term, canonical, rendered_facts, with_default
 
 
 def _terms(policy: Policy, platform: str) -> list[Term]:

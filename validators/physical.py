@@ -15,7 +15,7 @@ from generator.compile.ports import lanes_for, ports_needed
 from generator.compile.wiring import Wiring
 from generator.findings import Finding
 from generator.intent.loader import LoadedIntent
-from validators.intent import finding
+from generator.validators.intent import finding
 
 
 def port_usage(loaded: LoadedIntent, wiring: Wiring) -> dict[str, tuple[int, int, int]]:

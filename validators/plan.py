@@ -1,6 +1,6 @@
 """Checks on the plan: decisions that hold network-wide, verified in O(links) with plain ints.
 
-These gate every build. Address uniqueness follows from disjoint pools (validators.intent) plus
+These gate every build. Address uniqueness follows from disjoint pools (generator.validators.intent) plus
 unique (pool, slot) pairs checked here, so no address string has to be compared.
 """
 
@@ -15,7 +15,7 @@ from generator.compile.network import Plan
 from generator.compile.policy import TOWARD_BAG
 from generator.findings import Finding, Severity
 from generator.intent.loader import LoadedIntent
-from validators.intent import finding
+from generator.validators.intent import finding
 
 IOSXR_TRANSITIVE_LBW = (25, 1, 1)  # IOS-XR handles only non-transitive link bandwidth before 25.1.1
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f\"{};#!\\`]")

@@ -20,9 +20,9 @@ from typing import Any
 from ciscoconfparse2 import CiscoConfParse
 
 from generator.model import PrefixEntry
-from generator.render import length_range, max_length
+from generator.render.engine import length_range, max_length
 from generator.units import parse_bps
-from validators.confparse import ReadOnlyParse, top_level
+from generator.validators.confparse import ReadOnlyParse, top_level
 
 Facts = dict[str, Any]
 Term = tuple[str, str, Any]  # (action, matched prefix list or "", link bandwidth: None | "cumulative" | bps)

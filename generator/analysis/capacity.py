@@ -16,7 +16,7 @@ from generator.compile.network import Plan
 from generator.compile.ucmp import expected_paths, weights_by_peer
 from generator.findings import Finding
 from generator.intent.loader import LoadedIntent
-from validators.intent import finding
+from generator.validators.intent import finding
 
 Base = tuple[dict[str, int], dict[str, int], dict[str, int]]  # per region pair, per fabric, per BAG switch
 

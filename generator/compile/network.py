@@ -19,7 +19,7 @@ from typing import NamedTuple
 from generator.compile.addressing import LoopbackPool, loopback_pools, p2p_pools
 from generator.compile.bandwidth import Scale, choose_scale
 from generator.compile.layout import Layout, layout
-from generator.compile.naming import interface_name
+from generator.platforms.naming import interface_name
 from generator.compile.policy import (
     TOWARD_BAG,
     PeerClass,

@@ -180,7 +180,7 @@ def _inter_links(pair: InterRegion, regions: dict[str, Region], intent: Intent) 
 
 
 def wire(intent: Intent) -> Wiring:
-    """Expand the intent into nodes and links. Assumes references were checked (validators.intent)."""
+    """Expand the intent into nodes and links. Assumes references were checked (generator.validators.intent)."""
     regions = {r.name: r for r in intent.regions}
     nodes: dict[str, Node] = {}
     links: list[LinkStub] = []

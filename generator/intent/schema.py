@@ -1,7 +1,7 @@
 """The intent: what operators write. Pydantic v2 models, strict about shape and unknown fields.
 
 Semantics that need more than one field (references, plane numbers, capacity) live in
-`validators.intent`; this module only guarantees that every value has the right type and that no
+`generator.validators.intent`; this module only guarantees that every value has the right type and that no
 string which can reach a device config could add a config line.
 """
 

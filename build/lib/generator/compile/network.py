@@ -1,0 +1,302 @@
+"""Compile: intent -> plan (global decisions) -> per-device models (`expand`, pure, parallel).
+
+The plan holds what must be decided network-wide: wiring, ports, address slots, ASNs and the
+link-bandwidth scale. Everything per link (interface names, addresses) is derived from it on first
+use and cached in the process, and `expand` builds one device from the plan alone. So a build worker
+that owns a shard of devices computes only the links of that shard, devices expand independently
+(build, diff, post-checks), and both ends of a session always come from the same link entry.
+"""
+
+from __future__ import annotations
+
+import gc
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from generator.compile.addressing import LoopbackPool, loopback_pools, p2p_pools
+from generator.compile.bandwidth import Scale, choose_scale
+from generator.compile.layout import Layout, layout
+from generator.platforms.naming import interface_name
+from generator.compile.policy import (
+    TOWARD_BAG,
+    PeerClass,
+    PolicyContext,
+    bag_policy,
+    fabric_switch_policy,
+    peer_group_name,
+    seen_from_bag,
+    splits_by_speed,
+)
+from generator.compile.wiring import Wiring, wire
+from generator.intent.schema import Intent
+from generator.model import AddressFamily, Bfd, Bgp, Device, Interface, Neighbor, Network
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Building millions of small immutable tuples makes the cyclic GC rescan them over and over;
+    none of them can form a cycle, so collection is paused while they are made."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class LinkEnds(NamedTuple):
+    """Names and bare addresses of both ends of a link ("" where the scope has no such pool)."""
+
+    a_if: str
+    b_if: str
+    a_ipv4: str
+    b_ipv4: str
+    a_ipv6: str
+    b_ipv6: str
+
+
+@dataclass(slots=True)
+class _Pool:
+    base: int
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    intent: Intent
+    wiring: Wiring
+    layout: Layout
+    scale: Scale
+    policy: PolicyContext
+    loopback_pools: dict[str, tuple[LoopbackPool, LoopbackPool | None]]
+    bag_view: dict[str, PeerClass]  # how a BAG switch classes each device as a peer
+    _pools: dict[str, tuple[_Pool | None, _Pool | None]]
+    _macsec: dict[str, str]
+    _ends: dict[int, LinkEnds] = field(default_factory=dict)  # per-process cache, filled on demand
+
+    @property
+    def device_names(self) -> list[str]:
+        return list(self.wiring.nodes)
+
+    def ends(self, i: int) -> LinkEnds:
+        cached = self._ends.get(i)
+        if cached is not None:
+            return cached
+        link = self.wiring.links[i]
+        nodes, hardware = self.wiring.nodes, self.intent.hardware
+        hw_a, hw_b = hardware[nodes[link.a].hardware], hardware[nodes[link.b].hardware]
+        v4, v6 = self._pools[link.pool]
+        slot2 = 2 * self.layout.slot[i]
+        a4 = b4 = a6 = b6 = ""
+        if v4:
+            a = v4.base + slot2
+            a4, b4 = _ipv4(a), _ipv4(a + 1)
+        if v6:
+            a = v6.base + slot2
+            a6, b6 = _ipv6(socket.AF_INET6, a.to_bytes(16, "big")), _ipv6(socket.AF_INET6, (a + 1).to_bytes(16, "big"))
+        ends = LinkEnds(
+            interface_name(hw_a.platform, hw_a, self.layout.a_port[i], link.speed),
+            interface_name(hw_b.platform, hw_b, self.layout.b_port[i], link.speed),
+            a4,
+            b4,
+            a6,
+            b6,
+        )
+        self._ends[i] = ends
+        return ends
+
+    def macsec(self, pool: str) -> str:
+        return self._macsec.get(pool, "")
+
+    def loopbacks(self, name: str) -> dict[str, str]:
+        node = self.wiring.nodes[name]
+        v4, v6 = self.loopback_pools[node.region]
+        index = self.layout.loopback_index[name]
+        return {"ipv4": v4.address(index)} | ({"ipv6": v6.address(index)} if v6 else {})
+
+
+def _ipv4(value: int) -> str:
+    return f"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}"
+
+
+_ipv6 = socket.inet_ntop  # RFC 5952 text, in C
+
+
+def plan(intent: Intent) -> Plan:
+    """The plan of a checked intent."""
+    wiring = wire(intent)
+    return plan_from(intent, wiring, layout(intent, wiring))
+
+
+def plan_from(intent: Intent, wiring: Wiring, lay: Layout) -> Plan:
+    scale = choose_scale(intent, wiring)
+    lpools = loopback_pools(intent)
+    pools = {
+        scope: tuple(_Pool(int(p.network.network_address), p.network.version) if p else None for p in (s.ipv4, s.ipv6))
+        for scope, s in p2p_pools(intent).items()
+    }
+    return Plan(
+        intent,
+        wiring,
+        lay,
+        scale,
+        PolicyContext(intent, scale, lpools),
+        lpools,
+        {name: seen_from_bag(node) for name, node in wiring.nodes.items()},
+        pools,  # type: ignore[arg-type]
+        {f"{x.between[0]}~{x.between[1]}": x.macsec_profile or "" for x in intent.inter_region},
+    )
+
+
+def _peer_groups(intent: Intent, speeds: dict[PeerClass, set[int]]) -> dict[tuple[str, str, int], str]:
+    """Peer-group name for every (peer class, family, speed) a device can see."""
+    names = {}
+    for cls, cls_speeds in speeds.items():
+        split = splits_by_speed(intent, cls, cls_speeds)
+        for family in ("ipv4", "ipv6"):
+            for speed in cls_speeds:
+                names[(cls.key, family, speed)] = peer_group_name(cls, family, speed, split)
+    return names
+
+
+def expand(p: Plan, name: str) -> Device:
+    """The complete model of one device (a pure function of the plan)."""
+    intent = p.intent
+    node = p.wiring.nodes[name]
+    links = p.wiring.links
+    asn = p.layout.asn
+    a_port, b_port = p.layout.a_port, p.layout.b_port
+    hw = intent.hardware[node.hardware]
+    is_bag = node.role == "bag"
+    bag_view = p.bag_view
+
+    mine = p.wiring.links_of[name]
+    ordered = [i for _, i in sorted((a_port[i] if links[i].a == name else b_port[i], i) for i in mine)]
+    speeds: dict[PeerClass, set[int]] = {}
+    for i in mine:
+        link = links[i]
+        cls = bag_view[link.b if link.a == name else link.a] if is_bag else TOWARD_BAG
+        speeds.setdefault(cls, set()).add(link.speed)
+    groups = _peer_groups(intent, speeds)
+
+    interfaces: list[Interface] = []
+    neighbors: list[Neighbor] = []
+    families: set[str] = set()
+    ends_of = p.ends
+    # hot loop (hundreds of thousands of link ends at gigawatt scale): locals only
+    for i in ordered:
+        link = links[i]
+        e = ends_of(i)
+        if link.a == name:
+            peer, my_if, peer_if, mine4, peer4, mine6, peer6 = (
+                link.b,
+                e.a_if,
+                e.b_if,
+                e.a_ipv4,
+                e.b_ipv4,
+                e.a_ipv6,
+                e.b_ipv6,
+            )
+        else:
+            peer, my_if, peer_if, mine4, peer4, mine6, peer6 = (
+                link.a,
+                e.b_if,
+                e.a_if,
+                e.b_ipv4,
+                e.a_ipv4,
+                e.b_ipv6,
+                e.a_ipv6,
+            )
+        speed = link.speed
+        description = f"{peer} {peer_if}"
+        interfaces.append(
+            Interface(
+                my_if,
+                "to " + description,
+                speed,
+                f"{mine4}/31" if mine4 else "",
+                f"{mine6}/127" if mine6 else "",
+                peer,
+                peer_if,
+                link.kind,
+                p.macsec(link.pool),
+            )
+        )
+        cls_key = bag_view[peer].key if is_bag else TOWARD_BAG.key
+        remote_as = asn[peer]
+        if mine4:
+            neighbors.append(
+                Neighbor(peer4, "ipv4", remote_as, groups[(cls_key, "ipv4", speed)], peer, my_if, description, speed)
+            )
+            families.add("ipv4")
+        if mine6:
+            neighbors.append(
+                Neighbor(peer6, "ipv6", remote_as, groups[(cls_key, "ipv6", speed)], peer, my_if, description, speed)
+            )
+            families.add("ipv6")
+
+    ordered_families = sorted(families)
+    loopbacks = p.loopbacks(name)
+    build = bag_policy if is_bag else fabric_switch_policy
+    pol = build(p.policy, node, hw.platform, asn[name], loopbacks, speeds, ordered_families)
+    address_families = []
+    for family in ordered_families:
+        own = [f"{loopbacks[family]}/{32 if family == 'ipv4' else 128}"] if family in loopbacks else []
+        fabric = list(p.policy.fabric_prefixes[node.fabric][family]) if node.fabric else []
+        address_families.append(AddressFamily(family, tuple(fabric + own)))
+    bgp = intent.bgp
+    return Device(
+        name=name,
+        platform=hw.platform,
+        role=node.role,
+        region=node.region,
+        plane=node.plane,
+        switch=node.index,
+        fabric=node.fabric,
+        hardware=node.hardware,
+        model=hw.model,
+        os_version=hw.os_version,
+        drained=node.drained,
+        data_hall=node.data_hall,
+        power_domain=node.power_domain,
+        loopback_ipv4=loopbacks["ipv4"],
+        loopback_ipv6=loopbacks.get("ipv6", ""),
+        mtu=intent.mtu,
+        lbw_unit_bps=p.scale.unit_bps,
+        interfaces=tuple(interfaces),
+        prefix_lists=tuple(pol.prefix_lists),
+        policies=tuple(pol.policies),
+        bgp=Bgp(
+            asn=asn[name],
+            router_id=loopbacks["ipv4"],
+            maximum_paths=bgp.maximum_paths,
+            multipath_relax=bgp.multipath_relax,
+            ucmp=intent.link_bandwidth.enabled,
+            on_missing=intent.link_bandwidth.on_missing,
+            keepalive=bgp.keepalive,
+            hold=bgp.hold,
+            bfd=Bfd(bgp.bfd.enabled, bgp.bfd.interval_ms, bgp.bfd.multiplier),
+            address_families=tuple(address_families),
+            peer_groups=tuple(pol.peer_groups),
+            neighbors=tuple(neighbors),
+        ),
+    )
+
+
+def compile_network(p: Plan) -> Network:
+    """Every device of the plan, in deterministic order."""
+    with paused_gc():
+        devices = {name: expand(p, name) for name in p.wiring.nodes}
+    warnings = (
+        () if p.scale.exact else (f"link-bandwidth values are rounded to units of {p.scale.unit_bps // 10**6} Mbps",)
+    )
+    return Network(p.intent.name, devices, p.scale.unit_bps, p.scale.exact, warnings)
+
+
+def compile_intent(intent: Intent) -> Network:
+    """Convenience for callers that already validated the intent."""
+    return compile_network(plan(intent))

@@ -1,0 +1,293 @@
+"""`lab up|down|status`: run an intent as real FRRouting in Linux network namespaces.
+
+One network namespace per device (plus a UTS namespace, so each FRR reports its own hostname), a veth
+pair per link named like the device's interfaces, zebra and bgpd per namespace with their own FRR
+pathspace (`-N`), and the rendered config loaded with `vtysh -b`. Fabric prefixes go on `lo` of the
+fabric switches that announce them. Everything created is recorded in a state file first, so
+`down` removes exactly that, even after a partial `up`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import json
+import shutil
+import subprocess
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from generator.render.build import build
+from generator.errors import UsageError
+from generator.compile.network import Plan
+from generator.deploy.inventory import Inventory, InventoryDevice, connect, load_inventory
+from generator.pipeline import plan_checked
+
+LAB_ROOT = Path("/run/bag-lab")
+FRR_BIN = Path("/usr/lib/frr")
+DAEMONS = ("zebra", "bgpd")
+
+
+class Veth(NamedTuple):
+    a: str
+    a_if: str
+    b: str
+    b_if: str
+
+
+def _run(argv: list[str], check: bool = True) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    if check and done.returncode != 0:
+        raise UsageError(f"{' '.join(argv)}: {done.stderr.strip() or done.stdout.strip()}")
+    return done
+
+
+def _ns(device: str, *argv: str) -> list[str]:
+    return ["nsenter", f"--net=/run/netns/{device}", f"--uts={LAB_ROOT}/uts/{device}", "--", *argv]
+
+
+def veths(plan: Plan) -> list[Veth]:
+    return [Veth(link.a, plan.ends(i).a_if, link.b, plan.ends(i).b_if) for i, link in enumerate(plan.wiring.links)]
+
+
+def lo_prefixes(plan: Plan, name: str) -> list[str]:
+    """Addresses on lo that make a fabric switch's `network` statements real routes."""
+    node = plan.wiring.nodes[name]
+    if node.role == "bag":
+        return []
+    prefixes = next(f.prefixes for r in plan.intent.regions for f in r.fabrics if f.name == node.fabric)
+    return [f"{net.network_address + node.index}/{net.prefixlen}" for net in prefixes]
+
+
+def start_script(device: str) -> str:
+    lines = ["#!/bin/sh", f"# start the FRR daemons of {device} that are not running (inside its namespaces)"]
+    for daemon in DAEMONS:
+        pid = f"/var/run/frr/{device}/{daemon}.pid"
+        lines.append(
+            f'p=$(cat {pid} 2>/dev/null); if [ -z "$p" ] || ! kill -0 "$p" 2>/dev/null; then '
+            f"{FRR_BIN}/{daemon} -d -N {device} -A 127.0.0.1 || exit 1; started=1; fi"
+        )
+    # like watchfrr: a restarted daemon boots from the saved config. Without this, its route-maps
+    # and prefix-lists would be missing while `show running-config` still shows zebra's copies,
+    # so frr-reload would not re-add them and the sessions would accept nothing.
+    lines.append(
+        f'if [ -n "$started" ] && [ -s /etc/frr/{device}/frr.conf ]; then vtysh -N {device} -b >/dev/null 2>&1; fi'
+    )
+    lines.append("exit 0")
+    return "\n".join(lines) + "\n"
+
+
+def _running(device: str) -> bool:
+    for daemon in DAEMONS:
+        pid = Path(f"/var/run/frr/{device}/{daemon}.pid")
+        try:
+            Path(f"/proc/{int(pid.read_text().strip())}").stat()
+        except (OSError, ValueError):
+            return False
+    return True
+
+
+class Lab:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.dir = LAB_ROOT / name
+        self.state_file = self.dir / "state.json"
+
+    def state(self) -> dict[str, list[Any]]:
+        try:
+            data: dict[str, list[Any]] = json.loads(self.state_file.read_text())
+            return data
+        except (OSError, ValueError):
+            return {"devices": [], "veths": []}
+
+    def record(self, devices: Iterable[str], cabling: Iterable[Veth] | None = None) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        state = self.state()
+        known = sorted(set(state["devices"]) | set(devices))
+        cables = sorted(list(v) for v in cabling) if cabling is not None else state.get("veths", [])
+        self.state_file.write_text(json.dumps({"devices": known, "veths": cables}, indent=1))
+
+    # ------------------------------------------------------------------------------ up
+
+    def up(self, plan: Plan, configs: Path) -> Inventory:
+        devices = list(plan.wiring.nodes)
+        platforms = {plan.intent.hardware[n.hardware].platform for n in plan.wiring.nodes.values()}
+        if platforms != {"frr"}:
+            raise UsageError(f"the lab runs FRR only; this intent also uses {', '.join(sorted(platforms - {'frr'}))}")
+        for tool in ("ip", "nsenter", "unshare", "vtysh"):
+            if shutil.which(tool) is None:
+                raise UsageError(f"{tool} not found: apt-get install -y iproute2 util-linux frr frr-pythontools")
+        self.record(devices)
+        (LAB_ROOT / "uts").mkdir(parents=True, exist_ok=True)
+        existing = set(_run(["ip", "netns", "list"]).stdout.split())
+        for device in devices:
+            self._namespace(device, device in existing)
+        cabling = veths(plan)
+        for old in {Veth(*v) for v in self.state().get("veths", [])} - set(cabling):  # re-cabling
+            _run(["ip", "-n", old.a, "link", "del", old.a_if], check=False)
+        self.record(devices, cabling)
+        have = {d: {i["ifname"] for i in json.loads(_run(["ip", "-j", "-n", d, "link"]).stdout)} for d in devices}
+        for v in cabling:
+            if v.a_if not in have[v.a]:
+                _run(["ip", "link", "add", v.a_if, "netns", v.a, "type", "veth", "peer", "name", v.b_if, "netns", v.b])
+        for device in devices:
+            _run(["ip", "-n", device, "link", "set", "lo", "up"])
+            for ifname in sorted(
+                have[device]
+                | {v.a_if for v in veths(plan) if v.a == device}
+                | {v.b_if for v in veths(plan) if v.b == device}
+            ):
+                if ifname != "lo":
+                    _run(["ip", "-n", device, "link", "set", ifname, "up"])
+            for prefix in lo_prefixes(plan, device):
+                family = "-6" if ipaddress.ip_interface(prefix).version == 6 else "-4"
+                _run(["ip", family, "-n", device, "addr", "replace", prefix, "dev", "lo"])
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(lambda d: self._frr(d, configs / f"{d}.cfg"), devices))
+        return self.inventory(plan)
+
+    def _namespace(self, device: str, exists: bool) -> None:
+        if not exists:
+            _run(["ip", "netns", "add", device])
+        uts = LAB_ROOT / "uts" / device
+        if not uts.exists() or _run(["mountpoint", "-q", str(uts)], check=False).returncode != 0:
+            uts.touch()
+            _run(["unshare", f"--uts={uts}", "hostname", device])
+        _run(
+            [
+                "ip",
+                "netns",
+                "exec",
+                device,
+                "sysctl",
+                "-q",
+                "-w",
+                "net.ipv4.ip_forward=1",
+                "net.ipv6.conf.all.forwarding=1",
+                "net.ipv6.conf.default.accept_dad=0",
+                "net.ipv6.conf.all.accept_dad=0",
+                "net.ipv4.fib_multipath_hash_policy=1",
+                # like a router: a link that goes down keeps its IPv6 addresses (Linux flushes them by default)
+                "net.ipv6.conf.all.keep_addr_on_down=1",
+                "net.ipv6.conf.default.keep_addr_on_down=1",
+            ]
+        )
+
+    def _frr(self, device: str, config: Path) -> None:
+        etc, run = Path(f"/etc/frr/{device}"), Path(f"/var/run/frr/{device}")
+        fresh = not _running(device)
+        for path in (etc, run, self.dir / device / "state"):
+            path.mkdir(parents=True, exist_ok=True)
+        script = self.dir / device / "start.sh"
+        script.write_text(start_script(device))
+        if fresh:
+            shutil.copyfile(config, etc / "frr.conf")
+            (etc / "vtysh.conf").write_text("service integrated-vtysh-config\n")
+            _run(["chown", "-R", "frr:frr", str(etc), str(run)])
+            _run(_ns(device, "sh", str(script)))  # starts the daemons and boots frr.conf
+
+    def inventory(self, plan: Plan) -> Inventory:
+        devices = {}
+        for name, node in plan.wiring.nodes.items():
+            devices[name] = InventoryDevice(
+                name=name,
+                driver="frr",
+                hostname=name,
+                region=node.region,
+                plane=node.plane,
+                role=node.role,
+                optional_args={
+                    "netns": name,
+                    "uts": str(LAB_ROOT / "uts" / name),
+                    "pathspace": name,
+                    "state_dir": str(self.dir / name / "state"),
+                    "start_command": ["sh", str(self.dir / name / "start.sh")],
+                },
+            )
+        return Inventory(self.name, devices)
+
+    # ------------------------------------------------------------------------------ down
+
+    def down(self) -> list[str]:
+        removed = []
+        for device in self.state()["devices"]:
+            for daemon in DAEMONS:
+                try:
+                    pid = int(Path(f"/var/run/frr/{device}/{daemon}.pid").read_text().strip())
+                    _run(["kill", str(pid)], check=False)
+                except (OSError, ValueError):
+                    pass
+            if _run(["ip", "netns", "del", device], check=False).returncode == 0:
+                removed.append(device)
+            uts = LAB_ROOT / "uts" / device
+            _run(["umount", str(uts)], check=False)
+            uts.unlink(missing_ok=True)
+            shutil.rmtree(f"/etc/frr/{device}", ignore_errors=True)
+            shutil.rmtree(f"/var/run/frr/{device}", ignore_errors=True)
+        shutil.rmtree(self.dir, ignore_errors=True)
+        return removed
+
+
+def sessions(device: InventoryDevice) -> tuple[str, int, int, int]:
+    """(device, established, configured, prefixes received) as NAPALM reports them."""
+    with connect(device) as driver:
+        peers = driver.get_bgp_neighbors().get("global", {}).get("peers", {})
+    up = sum(1 for p in peers.values() if p["is_up"])
+    received = sum(max(af["received_prefixes"], 0) for p in peers.values() for af in p["address_family"].values())
+    return device.name, up, len(peers), received
+
+
+def status_table(inventory: Inventory) -> tuple[Table, bool]:
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        rows = list(pool.map(sessions, inventory.devices.values()))
+    table = Table(title=f"lab {inventory.name}: BGP sessions")
+    for column in ("device", "established", "configured", "prefixes received"):
+        table.add_column(column)
+    all_up = True
+    for name, up, total, received in rows:
+        ok = up == total and total > 0
+        all_up &= ok
+        table.add_row(name, f"[{'green' if ok else 'red'}]{up}[/]", str(total), str(received))
+    return table, all_up
+
+
+def inventory_path(intent_name: str) -> Path:
+    """Where `lab up` writes the inventory (out/ belongs to `build`, which replaces it atomically)."""
+    return LAB_ROOT / intent_name / "inventory.yaml"
+
+
+def default_inventory(intent: str | Path, given: str | None) -> Path:
+    if given:
+        return Path(given)
+    from generator.intent.loader import load_intent
+
+    return inventory_path(load_intent(intent).intent.name)
+
+
+def run_lab(args: argparse.Namespace, console: Console) -> int:
+    out = Path(args.out)
+    if args.action == "status":
+        inventory = load_inventory(default_inventory(args.intent, None))
+        table, all_up = status_table(inventory)
+        console.print(table)
+        return 0 if all_up else 1
+    from generator.intent.loader import load_intent
+
+    loaded = load_intent(args.intent)
+    lab = Lab(loaded.intent.name)
+    if args.action == "down":
+        removed = lab.down()
+        console.print(f"lab {lab.name}: removed {len(removed)} namespaces")
+        return 0
+    build(args.intent, out)
+    inventory = lab.up(plan_checked(loaded).plan, out)
+    path = inventory_path(lab.name)
+    path.write_text(yaml.safe_dump(inventory.as_dict(), sort_keys=True))
+    console.print(f"lab {lab.name}: {len(inventory.devices)} FRR devices running; inventory {path}")
+    return 0

@@ -1,0 +1,115 @@
+"""Findings: every problem the tool reports, from a YAML typo to an over-subscribed plane.
+
+One type for loader errors and validator findings alike, so the CLI prints, sorts and exports them
+the same way (table, JSON) and every one carries a stable code, a location and a hint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # stops the build
+    WARNING = "warning"  # reported, build continues
+
+
+@dataclass(frozen=True)
+class Location:
+    file: str
+    line: int  # 1-based
+    column: int  # 1-based
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+def format_path(path: Iterable[str | int]) -> str:
+    """('regions', 0, 'bag', 'planes') -> 'regions[0].bag.planes'."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str
+    path: tuple[str | int, ...] = ()
+    location: Location | None = None
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+    device: str = ""
+
+    @property
+    def field(self) -> str:
+        return format_path(self.path)
+
+    @property
+    def where(self) -> str:
+        if self.location:
+            return str(self.location)
+        return f"device {self.device}" if self.device else "intent"
+
+    def __str__(self) -> str:
+        subject = f"{self.field}: " if self.path else ""
+        text = f"{self.where}: {self.severity.value} {self.code} {subject}{self.message}"
+        return f"{text}\n    hint: {self.hint}" if self.hint else text
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "field": self.field,
+            "file": self.location.file if self.location else None,
+            "line": self.location.line if self.location else None,
+            "column": self.location.column if self.location else None,
+            "device": self.device or None,
+            "hint": self.hint,
+        }
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Errors first, then by file position, code and device: stable output for CI diffs."""
+
+    def key(f: Finding) -> tuple[int, str, int, int, str, str, str]:
+        loc = f.location
+        return (
+            0 if f.severity is Severity.ERROR else 1,
+            loc.file if loc else "~",
+            loc.line if loc else 0,
+            loc.column if loc else 0,
+            f.code,
+            f.device,
+            f.message,
+        )
+
+    return sorted(findings, key=key)
+
+
+def errors(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity is Severity.ERROR]
+
+
+class FindingsError(Exception):
+    """Raised when a stage cannot continue; carries every finding gathered so far."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = sort_findings(findings)
+        super().__init__("\n".join(str(f) for f in self.findings))
+
+
+class AuditError(FindingsError):
+    """Rendered configs that do not say what their models say: a generator bug, not bad intent."""
+
+
+def audit_mismatch(device: str, platform: str, problems: Sequence[str], hint: str, limit: int = 20) -> Finding:
+    """BAG080: a rendered config that does not say what its model says (the first `limit` facts)."""
+    more = f" (and {len(problems) - limit} more)" if len(problems) > limit else ""
+    text = f"rendered {platform} config does not match the model{more}: " + "; ".join(problems[:limit])
+    return Finding("BAG080", text, device=device, hint=hint)

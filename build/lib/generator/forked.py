@@ -1,0 +1,35 @@
+"""Map work over chunks in forked processes that inherit a large read-only state (a plan, a compiled
+network) instead of unpickling it: with fork, copy-on-write pages make the hand-over free."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+S = TypeVar("S")
+C = TypeVar("C")
+R = TypeVar("R")
+
+_TASK: tuple[Callable[[Any, Any], list[Any]], Any] | None = None  # set before the fork, read by workers
+
+
+def _run(chunk: Any) -> list[Any]:
+    assert _TASK is not None
+    work, state = _TASK
+    return work(state, chunk)
+
+
+def fork_map(work: Callable[[S, C], list[R]], state: S, chunks: Sequence[C], jobs: int) -> list[R]:
+    """`work(state, chunk)` for every chunk, in `jobs` forked workers (in this process when jobs <= 1),
+    concatenated in chunk order. `work` must be a module-level function."""
+    global _TASK  # noqa: PLW0603 - the workers inherit it through fork
+    if jobs <= 1:
+        return [r for chunk in chunks for r in work(state, chunk)]
+    _TASK = (work, state)
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            return [r for part in pool.map(_run, chunks) for r in part]
+    finally:
+        _TASK = None

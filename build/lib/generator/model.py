@@ -1,0 +1,190 @@
+"""Vendor-neutral per-device models: the single source for rendering, diffs, audits and post-checks.
+
+Everything a template needs is computed here, already in final form (addresses, ASNs, policy names,
+link-bandwidth values encoded for the device's platform), so templates only loop and format.
+Records are immutable NamedTuples: comparing two networks is a C-speed tuple comparison, which is
+what makes diffing thousands of devices cheap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[str | int, ...]:
+    """Sort key that orders swp2 before swp10 and Ethernet1/2/1 before Ethernet1/10/1."""
+    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(text))
+
+
+class Interface(NamedTuple):
+    name: str
+    description: str
+    speed: int  # bits per second
+    ipv4: str  # "10.0.0.0/31" or ""
+    ipv6: str  # "fd00::/127" or ""
+    peer: str
+    peer_interface: str
+    kind: str  # "fabric" (BAG <-> fabric switch) or "inter" (BAG <-> BAG)
+    macsec_profile: str  # "" when the link is not MACsec-protected
+
+
+class Neighbor(NamedTuple):
+    """One eBGP session: single-hop, one per link and address family (RFC 7938 5.2.1)."""
+
+    address: str
+    family: str  # "ipv4" | "ipv6"
+    remote_as: int
+    peer_group: str
+    peer: str
+    interface: str
+    description: str
+    speed: int  # capacity of the link under the session, bits per second
+
+
+class PeerGroup(NamedTuple):
+    name: str
+    family: str
+    import_policy: str
+    export_policy: str
+    allowas_in: int  # 0 = off
+    shutdown: bool
+    aggregate_bandwidth: bool  # advertise the cumulative link bandwidth of our multipaths
+    password: str  # a secret reference "${ENV_NAME}", resolved only at push time; "" = none
+    description: str
+
+
+class PrefixEntry(NamedTuple):
+    seq: int
+    action: str  # "permit" | "deny"
+    prefix: str
+    ge: int  # 0 = not set
+    le: int  # 0 = not set
+
+
+class PrefixList(NamedTuple):
+    name: str
+    family: str
+    entries: tuple[PrefixEntry, ...]
+
+
+class LinkBandwidth(NamedTuple):
+    """A link-bandwidth extended community to attach (RFC 10005)."""
+
+    mode: str  # "value" | "cumulative"
+    bps: int  # the physical value in bits per second (0 for cumulative)
+    transitive: bool
+    encoded: str  # the platform's own spelling of the value, e.g. FRR "50" (scaled units)
+    name: str  # a name for platforms that define the community separately (IOS-XR, Junos)
+
+
+class PolicyTerm(NamedTuple):
+    seq: int
+    action: str  # "permit" | "deny"
+    match_prefix_list: str  # "" matches every route
+    link_bandwidth: LinkBandwidth | None
+
+
+class Policy(NamedTuple):
+    name: str
+    family: str
+    terms: tuple[PolicyTerm, ...]
+
+
+class Bfd(NamedTuple):
+    enabled: bool
+    interval_ms: int
+    multiplier: int
+
+
+class AddressFamily(NamedTuple):
+    family: str  # "ipv4" | "ipv6"
+    networks: tuple[str, ...]  # prefixes this device originates in the family
+
+
+class Bgp(NamedTuple):
+    asn: int
+    router_id: str
+    maximum_paths: int
+    multipath_relax: bool
+    ucmp: bool
+    on_missing: str  # receivers' handling of paths without the community: ecmp | skip | default-weight
+    keepalive: int
+    hold: int
+    bfd: Bfd
+    address_families: tuple[AddressFamily, ...]
+    peer_groups: tuple[PeerGroup, ...]
+    neighbors: tuple[Neighbor, ...]
+
+
+class Device(NamedTuple):
+    name: str
+    platform: str
+    role: str  # "bag" | "spine" | "edge"
+    region: str
+    plane: int
+    switch: int  # 1-based number within its plane
+    fabric: str  # "" for BAG switches
+    hardware: str
+    model: str
+    os_version: str
+    drained: bool
+    data_hall: str
+    power_domain: str
+    loopback_ipv4: str
+    loopback_ipv6: str
+    mtu: int
+    lbw_unit_bps: int  # network-wide link-bandwidth scale: 1 encoded Mbps = this many bps
+    interfaces: tuple[Interface, ...]
+    prefix_lists: tuple[PrefixList, ...]
+    policies: tuple[Policy, ...]
+    bgp: Bgp
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    """All devices of one intent, in deterministic order, plus network-wide facts."""
+
+    name: str
+    devices: dict[str, Device]
+    lbw_unit_bps: int
+    lbw_unit_exact: bool
+    warnings: tuple[str, ...] = field(default=())
+
+    def __iter__(self) -> Iterator[Device]:
+        return iter(self.devices.values())
+
+    def __len__(self) -> int:
+        return len(self.devices)
+
+    @property
+    def session_count(self) -> int:
+        """eBGP sessions (each has a neighbor entry on both of its ends)."""
+        return sum(len(d.bgp.neighbors) for d in self.devices.values()) // 2
+
+
+def bandwidth_communities(device: Device) -> tuple[LinkBandwidth, ...]:
+    """The distinct fixed link-bandwidth values a device sets: IOS XR and Junos define each once, by name."""
+    seen: dict[str, LinkBandwidth] = {}
+    for policy in device.policies:
+        for term in policy.terms:
+            lbw = term.link_bandwidth
+            if lbw is not None and lbw.mode == "value":
+                seen.setdefault(lbw.name, lbw)
+    return tuple(seen[name] for name in sorted(seen, key=natural_key))
+
+
+def allowas_in(device: Device) -> int:
+    """Most repeats of its own AS any peer group accepts (Junos sets this once, for the whole router)."""
+    return max((g.allowas_in for g in device.bgp.peer_groups), default=0)
+
+
+def with_groups(device: Device) -> Iterator[tuple[Neighbor, PeerGroup]]:
+    """Each neighbour with its peer group, which carries its policies, drain and bandwidth settings."""
+    groups = {g.name: g for g in device.bgp.peer_groups}
+    for neighbor in device.bgp.neighbors:
+        yield neighbor, groups[neighbor.peer_group]

@@ -1,0 +1,90 @@
+"""Load -> check -> plan -> (expand), stopping at the first stage that has errors.
+
+Each stage only runs on input the previous checks accepted, so the compiler never sees a dangling
+reference or an impossible port count, and every problem reaches the user as a located finding.
+`plan_checked` is what a build needs (devices are expanded later, in parallel workers);
+`compile_loaded` also expands every device and cross-checks the result (validate, diff, analysis).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.analysis.capacity import Analysis, analyze_plan
+from generator.compile.layout import layout
+from generator.compile.network import Plan, compile_network, paused_gc, plan_from
+from generator.compile.wiring import wire
+from generator.findings import Finding, FindingsError, errors, sort_findings
+from generator.intent.loader import LoadedIntent, load_intent
+from generator.model import Network
+from generator.validators.intent import check_intent
+from generator.validators.model import check_network
+from generator.validators.physical import check_pools, check_ports
+from generator.validators.plan import check_plan
+
+
+@dataclass(frozen=True)
+class Planned:
+    loaded: LoadedIntent
+    plan: Plan
+    findings: list[Finding]  # warnings only: errors raise
+    capacity: Analysis  # capacities and budgets without failure scenarios (the review's deltas use it)
+
+
+@dataclass(frozen=True)
+class Compiled(Planned):
+    network: Network
+
+
+def _stop_on_errors(findings: list[Finding]) -> None:
+    if errors(findings):
+        raise FindingsError(findings)
+
+
+def plan_checked(loaded: LoadedIntent) -> Planned:
+    intent = loaded.intent
+    findings = check_intent(loaded)
+    _stop_on_errors(findings)
+    with paused_gc():
+        wiring = wire(intent)
+        findings += check_ports(loaded, wiring)
+        _stop_on_errors(findings)
+        lay = layout(intent, wiring)
+        findings += check_pools(loaded, wiring, lay)
+        _stop_on_errors(findings)
+        p = plan_from(intent, wiring, lay)
+        findings += check_plan(loaded, p)
+        capacity = analyze_plan(loaded, p, failures=False)
+        findings += capacity.findings  # capacity budgets (BAG070, BAG071)
+    _stop_on_errors(findings)
+    return Planned(loaded, p, sort_findings(findings), capacity)
+
+
+def compile_loaded(loaded: LoadedIntent, cross_check: bool = True) -> Compiled:
+    planned = plan_checked(loaded)
+    network = compile_network(planned.plan)
+    findings = list(planned.findings)
+    if cross_check:
+        findings += check_network(network)
+        _stop_on_errors(findings)
+    return Compiled(loaded, planned.plan, sort_findings(findings), planned.capacity, network)
+
+
+def compile_path(path: str | Path, cross_check: bool = True) -> Compiled:
+    """Load, check and compile an intent file or directory (raises FindingsError / IntentLoadError)."""
+    return compile_loaded(load_intent(path), cross_check)
+
+
+def validate_loaded(loaded: LoadedIntent) -> list[Finding]:
+    """Every finding of every stage, errors included (validate reports, it does not stop at the first)."""
+    return checked_network(loaded)[0]
+
+
+def checked_network(loaded: LoadedIntent) -> tuple[list[Finding], Network | None]:
+    """validate_loaded, plus the compiled network when no stage stopped (validate --rendered audits it)."""
+    try:
+        compiled = compile_loaded(loaded, cross_check=True)
+    except FindingsError as exc:
+        return exc.findings, None
+    return compiled.findings, compiled.network

@@ -1,0 +1,1 @@
+"""Review stage: an intent change between git revisions, as per-device diffs and a semantic summary."""

@@ -1,0 +1,69 @@
+"""Bandwidth and ratio units as operators write them ("800G", "1.6T", "4.5:1").
+
+All bandwidth is carried internally as integer bits per second so that sums over hundreds of
+thousands of links stay exact; floats appear only when a value is shown to a person.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+_SUFFIX = {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12, "P": 10**15}
+_SPEED_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGTP]?)(?:bps|b/s|b)?\s*$", re.IGNORECASE)
+_RATIO_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?::\s*(\d+(?:\.\d+)?))?\s*$")
+
+
+def parse_bps(text: str | int) -> int:
+    """Parse "800G", "1.6T", "400Gbps" or a plain integer (bits per second)."""
+    if isinstance(text, bool) or text is None:
+        raise ValueError(f"expected a bandwidth such as 800G, got {text!r}")
+    if isinstance(text, int):
+        if text < 0:
+            raise ValueError("bandwidth cannot be negative")
+        return text
+    match = _SPEED_RE.match(str(text))
+    if not match:
+        raise ValueError(f"'{text}' is not a bandwidth; write it like 100G, 800G or 1.6T")
+    try:
+        value = Decimal(match.group(1)) * _SUFFIX[match.group(2).upper()]
+    except InvalidOperation as exc:  # pragma: no cover - the regex admits only decimals
+        raise ValueError(f"'{text}' is not a bandwidth") from exc
+    if value != value.to_integral_value():
+        raise ValueError(f"'{text}' is not a whole number of bits per second")
+    return int(value)
+
+
+def parse_ratio(text: str | float | int) -> float:
+    """Parse "4.5:1", "4.5" or 4.5 into the float 4.5."""
+    if isinstance(text, bool) or text is None:
+        raise ValueError(f"expected a ratio such as 4.5:1, got {text!r}")
+    if isinstance(text, int | float):
+        value = float(text)
+    else:
+        match = _RATIO_RE.match(text)
+        if not match:
+            raise ValueError(f"'{text}' is not a ratio; write it like 4.5:1")
+        value = float(match.group(1)) / float(match.group(2) or 1)
+    if value <= 0:
+        raise ValueError("a ratio must be positive")
+    return value
+
+
+def format_bps(bps: int | float, precision: int = 1) -> str:
+    """Human form: 921_600_000_000_000 -> '921.6 Tbps'."""
+    for suffix, factor in (("P", 10**15), ("T", 10**12), ("G", 10**9), ("M", 10**6), ("K", 10**3)):
+        if abs(bps) >= factor:
+            value = bps / factor
+            text = f"{value:.{precision}f}".rstrip("0").rstrip(".")
+            return f"{text} {suffix}bps"
+    return f"{bps:g} bps"
+
+
+def speed_token(bps: int) -> str:
+    """Compact speed for names and vendor CLI: 800_000_000_000 -> '800G', 1_600_000_000_000 -> '1.6T'."""
+    for suffix, factor in (("T", 10**12), ("G", 10**9), ("M", 10**6), ("K", 10**3)):
+        if bps >= factor:
+            value = Decimal(bps) / factor
+            return f"{value.normalize():f}{suffix}"
+    return str(bps)

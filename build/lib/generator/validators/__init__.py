@@ -1,0 +1,1 @@
+"""Checks: intent semantics, physical capacity, the compiled model and (later) rendered configs."""

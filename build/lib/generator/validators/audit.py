@@ -1,0 +1,154 @@
+"""Parse-back audit: read each rendered config the way a router would and compare it with its model.
+
+A template can drop a neighbour, attach the wrong policy or print a value in the wrong unit and still
+render without error; only reading the output back catches that. `readback` turns the config into
+facts, the model gives the expected facts (platform defaults made explicit the same way); `==`
+decides, and only a mismatch pays for a DeepDiff that names each differing field.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from deepdiff import DeepDiff
+
+from generator.forked import fork_map
+from generator.model import Device, Network, Policy, with_groups
+from generator.render.engine import length_range
+from generator.validators.readback import CUMULATIVE, DENY_ALL, Facts, Term, canonical, rendered_facts, with_default
+
+
+def _terms(policy: Policy, platform: str) -> list[Term]:
+    terms: list[Term] = []
+    for term in policy.terms:
+        lbw = term.link_bandwidth
+        value: Any = None
+        if lbw is not None and lbw.mode == "value":
+            value = lbw.bps
+        elif lbw is not None and platform in ("frr", "junos"):  # EOS and IOS XR aggregate per neighbour
+            value = CUMULATIVE
+        terms.append((term.action, term.match_prefix_list, value))
+    return with_default(terms, DENY_ALL)
+
+
+def _physical(bps: int, unit_bps: int) -> int:
+    """The real bandwidth an encoded value stands for (values are scaled network-wide, see bandwidth.py)."""
+    return max(1, round(bps / unit_bps)) * unit_bps if bps else 0
+
+
+def expected_facts(device: Device) -> Facts:
+    bgp = device.bgp
+    policies = {p.name: _terms(p, device.platform) for p in device.policies}
+    for terms in policies.values():
+        for i, (action, match, lbw) in enumerate(terms):
+            if isinstance(lbw, int):
+                terms[i] = (action, match, _physical(lbw, device.lbw_unit_bps))
+    return {
+        "hostname": device.name,
+        "loopback": {
+            "ipv4": f"{device.loopback_ipv4}/32",
+            "ipv6": canonical(f"{device.loopback_ipv6}/128") if device.loopback_ipv6 else "",
+        },
+        "interfaces": {i.name: {"ipv4": i.ipv4, "ipv6": canonical(i.ipv6)} for i in device.interfaces},
+        "bgp": {
+            "asn": bgp.asn,
+            "router_id": bgp.router_id,
+            "maximum_paths": {bgp.maximum_paths},
+            "multipath_relax": bgp.multipath_relax,
+            "ucmp": bgp.ucmp,
+        },
+        "neighbors": {
+            canonical(n.address): {
+                "family": n.family,
+                "remote_as": n.remote_as,
+                "import": g.import_policy,
+                "export": g.export_policy,
+                "shutdown": g.shutdown,
+                "aggregate_bandwidth": g.aggregate_bandwidth,
+            }
+            for n, g in with_groups(device)
+        },
+        "prefix_lists": {
+            pl.name: [(canonical(e.prefix), *length_range(e)) for e in pl.entries] for pl in device.prefix_lists
+        },
+        "policies": policies,
+    }
+
+
+# ----------------------------------------------------------------------------- comparison
+
+
+def audit_device(device: Device, text: str) -> list[str]:
+    """Every fact where the rendered config and the model disagree, as 'field: model X, config Y'."""
+    expected = expected_facts(device)
+    try:
+        found = rendered_facts(device.platform, text, device.lbw_unit_bps)
+    except (ValueError, IndexError, KeyError) as exc:  # a line the parser cannot read is itself a finding
+        return [f"config cannot be read back: {type(exc).__name__}: {exc}"]
+    if found == expected:
+        return []
+    return _describe(DeepDiff(expected, found, verbose_level=2, view="tree"))
+
+
+def _describe(diff: DeepDiff) -> list[str]:
+    problems = []
+    for kind, items in sorted(diff.items()):
+        for item in items:
+            field = _field(item.path(output_format="list"))
+            if kind == "dictionary_item_removed":
+                problems.append(f"{field}: in the model, missing from the config")
+            elif kind == "dictionary_item_added":
+                problems.append(f"{field}: in the config, not in the model ({_short(item.t2)})")
+            elif item.t2 is None:
+                problems.append(f"{field}: model {_short(item.t1)}, missing from the config")
+            else:
+                problems.append(f"{field}: model {_short(item.t1)}, config {_short(item.t2)}")
+    return sorted(problems)
+
+
+_SINGULAR = {"interfaces": "interface", "neighbors": "neighbor", "prefix_lists": "prefix-list", "policies": "policy"}
+_TERM_PARTS = ("action", "match", "link-bandwidth")
+
+
+def _field(path: list[Any]) -> str:
+    """['policies', 'TO-BAG-V4', 0, 2] -> 'policy TO-BAG-V4 term 1 link-bandwidth'."""
+    if not path:
+        return "config"
+    head, rest = str(path[0]), path[1:]
+    words = [_SINGULAR.get(head, head)]
+    if head in ("policies", "prefix_lists") and len(rest) >= 2:
+        words += [str(rest[0]), f"{'term' if head == 'policies' else 'entry'} {int(rest[1]) + 1}"]
+        if head == "policies" and len(rest) == 3:
+            words.append(_TERM_PARTS[int(rest[2])])
+        return " ".join(words)
+    return " ".join(words + [str(p) for p in rest])
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def audit_file(device: Device, out: Path) -> list[str]:
+    path = out / f"{device.name}.cfg"
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        return [f"{path}: cannot read ({os.strerror(exc.errno or 0)}); run `python -m generator build`"]
+    return audit_device(device, text)
+
+
+def _audit_chunk(state: tuple[Network, Path], names: list[str]) -> list[tuple[str, list[str]]]:
+    network, out = state
+    return [(name, audit_file(network.devices[name], out)) for name in names]
+
+
+def audit_outdir(network: Network, out: Path, jobs: int | None = None) -> dict[str, list[str]]:
+    """Audit every device's config in `out/` (`validate --rendered`), spread over all cores."""
+    names = list(network.devices)
+    jobs = jobs or os.cpu_count() or 1
+    chunks = [names[i :: jobs * 8] for i in range(jobs * 8)]  # interleaved: big and small devices mix
+    results = fork_map(_audit_chunk, (network, out), chunks, 1 if len(names) < 64 else jobs)
+    return {name: problems for name, problems in sorted(results) if problems}

@@ -1,0 +1,148 @@
+"""Checks on the plan: decisions that hold network-wide, verified in O(links) with plain ints.
+
+These gate every build. Address uniqueness follows from disjoint pools (generator.validators.intent) plus
+unique (pool, slot) pairs checked here, so no address string has to be compared.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+
+from generator.compile.bandwidth import FRR_MAX_SET_VALUE, MAX_UNITS_SUM
+from generator.compile.network import Plan
+from generator.compile.policy import TOWARD_BAG
+from generator.findings import Finding, Severity
+from generator.intent.loader import LoadedIntent
+from generator.validators.intent import finding
+
+IOSXR_TRANSITIVE_LBW = (25, 1, 1)  # IOS-XR handles only non-transitive link bandwidth before 25.1.1
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f\"{};#!\\`]")
+
+
+def check_plan(loaded: LoadedIntent, p: Plan) -> list[Finding]:
+    return [*_slots(loaded, p), *_multipath(loaded, p), *_link_bandwidth(loaded, p), *_injection(p)]
+
+
+def _slots(loaded: LoadedIntent, p: Plan) -> Iterator[Finding]:
+    seen = Counter(zip((link.pool for link in p.wiring.links), p.layout.slot, strict=True))
+    for (pool, slot), count in seen.items():
+        if count > 1:
+            yield finding(
+                loaded,
+                "BAG023",
+                (),
+                f"{count} links of pool scope {pool} share address slot {slot}",
+                "this is a generator bug: please report it with the intent",
+            )
+
+
+def multipath_widths(p: Plan) -> Counter[tuple[str, str]]:
+    """Sessions per (device, peer class) and family: one multipath set for the prefixes behind the class."""
+    bag_view = p.bag_view
+    keys = []
+    for link in p.wiring.links:
+        keys.append((link.a, bag_view[link.b].key))
+        keys.append((link.b, bag_view[link.a].key if link.kind == "inter" else TOWARD_BAG.key))
+    return Counter(keys)
+
+
+def _multipath(loaded: LoadedIntent, p: Plan) -> Iterator[Finding]:
+    widths = multipath_widths(p)
+    if not widths:
+        return
+    (device, cls), width = widths.most_common(1)[0]
+    limit = loaded.intent.bgp.maximum_paths
+    if width > limit:
+        yield finding(
+            loaded,
+            "BAG041",
+            ("bgp", "maximum_paths"),
+            f"maximum_paths {limit} is below the {width} equal-cost sessions {device} has toward {cls}; "
+            "the extra paths would carry no traffic",
+            f"set maximum_paths to at least {width}",
+        )
+    if not loaded.intent.bgp.multipath_relax:
+        asns: dict[tuple[str, str], set[int]] = defaultdict(set)
+        asn, bag_view = p.layout.asn, p.bag_view
+        for link in p.wiring.links:
+            asns[(link.a, bag_view[link.b].key)].add(asn[link.b])
+            asns[(link.b, bag_view[link.a].key if link.kind == "inter" else TOWARD_BAG.key)].add(asn[link.a])
+        mixed = sorted(key for key, values in asns.items() if len(values) > 1)
+        if mixed:
+            yield finding(
+                loaded,
+                "BAG042",
+                ("bgp", "multipath_relax"),
+                f"{len(mixed)} multipath sets (e.g. {mixed[0][0]} toward {mixed[0][1]}) span different "
+                "neighbour ASNs and need multipath relax",
+                "set multipath_relax: true",
+            )
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", text)[:3])
+
+
+def _link_bandwidth(loaded: LoadedIntent, p: Plan) -> Iterator[Finding]:
+    intent, scale = loaded.intent, p.scale
+    lbw = intent.link_bandwidth
+    if not lbw.enabled:
+        return
+    if not lbw.transitive:
+        yield finding(
+            loaded,
+            "BAG050",
+            ("link_bandwidth", "transitive"),
+            "every BAG session is eBGP, and FRR 8.4 and Junos never send non-transitive extended "
+            "communities to eBGP peers: UCMP would silently fall back to ECMP",
+            "set transitive: true",
+        )
+    if scale.scaled:
+        if scale.max_value_units > FRR_MAX_SET_VALUE or scale.max_sum_units >= MAX_UNITS_SUM:
+            yield finding(
+                loaded,
+                "BAG051",
+                ("link_bandwidth", "frr_unit"),
+                f"with 1 encoded Mbps = {scale.unit_bps // 10**6} Mbps the largest value is "
+                f"{scale.max_value_units:.0f} (FRR 8.4 sets at most {FRR_MAX_SET_VALUE}) and the largest "
+                f"sum {scale.max_sum_units:.0f} (FRR 8.4 decodes only below {MAX_UNITS_SUM:.0f})",
+                "use frr_unit: auto, or a larger unit",
+            )
+        elif not scale.exact:
+            yield finding(
+                loaded,
+                "BAG051",
+                ("link_bandwidth", "frr_unit"),
+                f"link speeds are not whole multiples of the link-bandwidth unit "
+                f"({scale.unit_bps // 10**6} Mbps); values are rounded and weights may be off slightly",
+                severity=Severity.WARNING,
+            )
+    for name, hw in intent.hardware.items():
+        if hw.platform == "iosxr" and lbw.transitive and _version(hw.os_version or "0") < IOSXR_TRANSITIVE_LBW:
+            yield finding(
+                loaded,
+                "BAG052",
+                ("hardware", name, "os_version"),
+                f"IOS-XR {hw.os_version or '(version not set)'} handles only non-transitive link bandwidth "
+                "(transitive needs 25.1.1+), but eBGP needs the transitive community",
+                "upgrade to IOS-XR 25.1.1 or later and set os_version",
+            )
+
+
+def _injection(p: Plan) -> Iterator[Finding]:
+    """Defense in depth: strings that reach every config (intent strings were checked at load)."""
+    for name, node in p.wiring.nodes.items():
+        hw = p.intent.hardware[node.hardware]
+        for field, value in (
+            ("name", name),
+            ("model", hw.model),
+            ("os_version", hw.os_version),
+            ("data_hall", node.data_hall),
+            ("power_domain", node.power_domain),
+        ):
+            if _UNSAFE.search(value):
+                yield Finding(
+                    "BAG060", f"{field} {value!r} contains a character that could alter the config", device=name
+                )

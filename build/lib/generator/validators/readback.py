@@ -1,0 +1,458 @@
+"""Read a rendered config back into the facts that decide forwarding, with ciscoconfparse2.
+
+`syntax="ios"` for EOS, IOS XR and FRR and `syntax="junos"` for Junos. The facts: interfaces and
+addresses, loopbacks, neighbours (remote AS, family, import and export policy, shutdown, aggregate
+bandwidth), policy terms with link-bandwidth values converted from each platform's unit back to
+real bits per second, prefix filters as length ranges, and multipath settings.
+
+Facts state *effective behaviour*, so platform defaults are part of them: a route-map or RPL policy
+that no term matches denies, while a Junos BGP policy that no term matches falls through to the BGP
+default and accepts.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from typing import Any
+
+from ciscoconfparse2 import CiscoConfParse
+
+from generator.model import PrefixEntry
+from generator.render.engine import length_range, max_length
+from generator.units import parse_bps
+from generator.validators.confparse import ReadOnlyParse, top_level
+
+Facts = dict[str, Any]
+Term = tuple[str, str, Any]  # (action, matched prefix list or "", link bandwidth: None | "cumulative" | bps)
+SYNTAX = {"eos": "ios", "frr": "ios", "iosxr": "ios", "junos": "junos"}
+CUMULATIVE = "cumulative"
+PERMIT_ALL: Term = ("permit", "", None)
+DENY_ALL: Term = ("deny", "", None)
+
+
+def with_default(terms: list[Term], default: Term) -> list[Term]:
+    """What happens to a route no term matches, made explicit as a final match-all term."""
+    return terms if terms and not terms[-1][1] else [*terms, default]
+
+
+@lru_cache(maxsize=1 << 16)  # the model side and the config side normalise the same strings
+def canonical(text: str) -> str:
+    """One spelling per IPv6 address or prefix (a config may print fd00:0::1 for fd00::1)."""
+    if ":" not in text:
+        return text
+    address, _, length = text.partition("/")
+    compressed = ipaddress.IPv6Address(address).compressed
+    return f"{compressed}/{length}" if length else compressed
+
+
+class _Facts:
+    """Facts gathered while walking one parsed config; `finish` resolves peer groups and policies."""
+
+    def __init__(self, unit_bps: int) -> None:
+        self.unit_bps = unit_bps
+        self.hostname = ""
+        self.loopback = {"ipv4": "", "ipv6": ""}
+        self.interfaces: dict[str, dict[str, str]] = {}
+        self.bgp: dict[str, Any] = {"asn": 0, "router_id": "", "maximum_paths": set(), "multipath_relax": False}
+        self.ucmp = False
+        self.groups: dict[str, dict[str, Any]] = {}
+        self.neighbors: dict[str, dict[str, Any]] = {}
+        self.prefix_lists: dict[str, list[tuple[str, int, int]]] = {}
+        self.policies: dict[str, list[Term]] = {}
+        self.communities: dict[str, int] = {}  # name -> bits per second on the wire
+
+    def group(self, name: str) -> dict[str, Any]:
+        return self.groups.setdefault(
+            name, {"family": "", "import": "", "export": "", "shutdown": False, "aggregate_bandwidth": False}
+        )
+
+    def physical(self, wire_bps: int) -> int:
+        return wire_bps * self.unit_bps // 10**6
+
+    def finish(self, default: Term, aggregate_in_policy: bool) -> Facts:
+        policies = {name: with_default(terms, default) for name, terms in self.policies.items()}
+        neighbors = {}
+        for address, n in self.neighbors.items():
+            group = self.group(n.pop("group", ""))
+            facts = {**group, **{k: v for k, v in n.items() if v not in ("", None)}}
+            if aggregate_in_policy:
+                facts["aggregate_bandwidth"] = any(t[2] == CUMULATIVE for t in policies.get(facts["export"], []))
+            neighbors[address] = {k: facts.get(k) for k in _NEIGHBOR_KEYS}
+        return {
+            "hostname": self.hostname,
+            "loopback": self.loopback,
+            "interfaces": self.interfaces,
+            "bgp": {**self.bgp, "ucmp": self.ucmp},
+            "neighbors": neighbors,
+            "prefix_lists": self.prefix_lists,
+            "policies": policies,
+        }
+
+
+_NEIGHBOR_KEYS = ("family", "remote_as", "import", "export", "shutdown", "aggregate_bandwidth")
+_FAMILY = {"ipv4": "ipv4", "ipv6": "ipv6", "inet": "ipv4", "inet6": "ipv6"}
+
+
+def _top(parse: CiscoConfParse) -> Iterator[tuple[list[str], Any]]:
+    for obj in top_level(parse):
+        yield obj.text.split(), obj
+
+
+def _words(obj: Any) -> Iterator[tuple[list[str], Any]]:
+    for child in obj.children:
+        yield child.text.split(), child
+
+
+_LOOPBACKS = ("loopback0", "lo", "lo0")  # EOS and IOS XR, FRR, Junos: facts keep them apart from links
+
+
+def _entry(words: list[str]) -> tuple[str, int, int]:
+    """'P [ge N] [le M]' (IOS-style prefix-list or prefix-set entry) as (prefix, low, high), by the
+    same length rule the templates render with (render.length_range)."""
+    prefix = words[0].rstrip(",")
+    options = dict(zip(words[1::2], (int(w.rstrip(",")) for w in words[2::2]), strict=False))
+    entry = PrefixEntry(0, "permit", prefix, options.get("ge", 0), options.get("le", 0))
+    return (canonical(prefix), *length_range(entry))
+
+
+def _address(f: _Facts, name: str, family: str, value: str) -> None:
+    facts = f.loopback if name.lower() in _LOOPBACKS else f.interfaces.setdefault(name, {"ipv4": "", "ipv6": ""})
+    facts[family] = canonical(value)  # IPv4 passes through unchanged
+
+
+def _interface(f: _Facts, name: str, obj: Any) -> None:
+    if name.lower() not in _LOOPBACKS:
+        f.interfaces.setdefault(name, {"ipv4": "", "ipv6": ""})
+    for w, _ in _words(obj):
+        if w[:2] == ["ip", "address"] or w[:2] == ["ipv4", "address"]:
+            value = w[2] if len(w) == 3 else str(ipaddress.IPv4Interface(f"{w[2]}/{w[3]}"))
+            _address(f, name, "ipv4", value)
+        elif w[:2] == ["ipv6", "address"]:
+            _address(f, name, "ipv6", w[2])
+
+
+def _ios_style(
+    parse: CiscoConfParse,
+    f: _Facts,
+    prefix_list: Callable[[list[str], Any], None],
+    lbw_keyword: str,
+    lbw_value: Callable[[str], Any],
+    bgp: Callable[[Any, _Facts], None],
+) -> None:
+    """EOS and FRR share the layout (route-maps, `router bgp`); they differ in prefix lists and values."""
+    for words, obj in _top(parse):
+        head = words[0] if words else ""
+        if head == "hostname":
+            f.hostname = words[1]
+        elif head == "interface":
+            _interface(f, words[1], obj)
+        elif words[1:2] == ["prefix-list"]:
+            prefix_list(words, obj)
+        elif head == "route-map":
+            match, lbw = "", None
+            for w, _ in _words(obj):
+                if w[:1] == ["match"] and "prefix-list" in w:
+                    match = w[-1]
+                elif w[:3] == ["set", "extcommunity", lbw_keyword]:
+                    lbw = lbw_value(w[3])
+            f.policies.setdefault(words[1], []).append((words[2], match, lbw))
+        elif head == "router":
+            f.bgp["asn"] = int(words[2])
+            bgp(obj, f)
+
+
+def _eos(parse: CiscoConfParse, f: _Facts) -> Facts:
+    def prefix_list(words: list[str], obj: Any) -> None:  # entries are children: "seq 10 permit P"
+        f.prefix_lists[words[2]] = [_entry(w[3:]) for w, _ in _words(obj) if w[:1] == ["seq"]]
+
+    _ios_style(parse, f, prefix_list, "lbw", lambda value: f.physical(parse_bps(value)), _eos_bgp)
+    return f.finish(DENY_ALL, aggregate_in_policy=False)
+
+
+def _eos_bgp(obj: Any, f: _Facts) -> None:
+    for w, child in _words(obj):
+        if w[:1] == ["router-id"]:
+            f.bgp["router_id"] = w[1]
+        elif w[:1] == ["maximum-paths"]:
+            f.bgp["maximum_paths"].add(int(w[1]))
+        elif w == ["bgp", "bestpath", "as-path", "multipath-relax"]:
+            f.bgp["multipath_relax"] = True
+        elif w == ["ucmp", "mode", "1"]:
+            f.ucmp = True
+        elif w[:1] == ["neighbor"] and len(w) >= 3:
+            _eos_neighbor(f, w[1], w[2:])
+        elif w[:1] == ["address-family"]:
+            for aw, _ in _words(child):
+                if aw[:1] == ["neighbor"] and aw[-1] == "activate":
+                    f.group(aw[1])["family"] = _FAMILY[w[1]]
+
+
+def _eos_neighbor(f: _Facts, name: str, rest: list[str]) -> None:
+    if rest == ["peer", "group"]:
+        f.group(name)
+    elif rest[:2] == ["peer", "group"]:
+        f.neighbors.setdefault(canonical(name), {})["group"] = rest[2]
+    elif rest[0] == "remote-as":
+        f.neighbors.setdefault(canonical(name), {})["remote_as"] = int(rest[1])
+    elif rest == ["shutdown"]:
+        f.group(name)["shutdown"] = True
+    elif rest[:2] == ["send-community", "extended"]:
+        f.group(name)["aggregate_bandwidth"] = rest[2:] == ["link-bandwidth", "aggregate"]
+    elif rest[0] == "route-map":
+        f.group(name)["import" if rest[2] == "in" else "export"] = rest[1]
+
+
+def _frr(parse: CiscoConfParse, f: _Facts) -> Facts:
+    f.ucmp = True  # FRR honours received link bandwidth unless told to ignore it
+
+    def prefix_list(words: list[str], _: Any) -> None:  # one line per entry: "ip prefix-list N seq 10 permit P"
+        f.prefix_lists.setdefault(words[2], []).append(_entry(words[6:]))
+
+    def mbps(value: str) -> Any:
+        return CUMULATIVE if value == CUMULATIVE else f.physical(int(value) * 10**6)
+
+    _ios_style(parse, f, prefix_list, "bandwidth", mbps, _frr_bgp)
+    return f.finish(DENY_ALL, aggregate_in_policy=True)
+
+
+def _frr_bgp(obj: Any, f: _Facts) -> None:
+    for w, child in _words(obj):
+        if w[:2] == ["bgp", "router-id"]:
+            f.bgp["router_id"] = w[2]
+        elif w == ["bgp", "bestpath", "as-path", "multipath-relax"]:
+            f.bgp["multipath_relax"] = True
+        elif w == ["bgp", "bestpath", "bandwidth", "ignore"]:
+            f.ucmp = False
+        elif w[:1] == ["neighbor"] and len(w) >= 3:
+            if w[2] == "peer-group" and len(w) == 3:
+                f.group(w[1])
+            elif w[2] == "peer-group":
+                f.neighbors.setdefault(canonical(w[1]), {})["group"] = w[3]
+            elif w[2] == "remote-as":
+                f.neighbors.setdefault(canonical(w[1]), {})["remote_as"] = int(w[3])
+            elif w[2] == "shutdown":
+                f.group(w[1])["shutdown"] = True
+        elif w[:1] == ["address-family"]:
+            for aw, _ in _words(child):
+                if aw[:1] == ["maximum-paths"]:
+                    f.bgp["maximum_paths"].add(int(aw[1]))
+                elif aw[:1] == ["neighbor"] and aw[2] == "activate":
+                    f.group(aw[1])["family"] = _FAMILY[w[1]]
+                elif aw[:1] == ["neighbor"] and aw[2] == "route-map":
+                    f.group(aw[1])["import" if aw[4] == "in" else "export"] = aw[3]
+
+
+def _iosxr(parse: CiscoConfParse, f: _Facts) -> Facts:
+    policies: list[tuple[str, Any]] = []
+    for words, obj in _top(parse):
+        head = words[0] if words else ""
+        if head == "hostname":
+            f.hostname = words[1]
+        elif head == "interface":
+            _interface(f, words[1], obj)
+        elif head == "prefix-set":
+            f.prefix_lists[words[1]] = [_entry(w) for w, _ in _words(obj) if w]
+        elif head == "extcommunity-set":
+            for w, _ in _words(obj):
+                f.communities[words[2]] = int(w[0].split(":")[1]) * 1000  # kbps
+        elif head == "route-policy":
+            policies.append((words[1], obj))
+        elif head == "router":
+            f.bgp["asn"] = int(words[2])
+            _iosxr_bgp(obj, f)
+    for name, obj in policies:  # after every extcommunity-set is known
+        f.policies[name] = _rpl_terms(obj, f)
+    return f.finish(DENY_ALL, aggregate_in_policy=False)
+
+
+def _rpl_terms(obj: Any, f: _Facts) -> list[Term]:
+    """An if/elseif/else chain of one condition each, or a policy of bare actions (one match-all term)."""
+    terms: list[Term] = []
+    bare = [w for w, _ in _words(obj) if w and w[0] in ("pass", "drop", "set")]
+    if bare:
+        terms.append(_rpl_actions(bare, "", f))
+    for w, child in _words(obj):
+        if w[:1] in (["if"], ["elseif"]) and w[1:3] == ["destination", "in"]:
+            terms.append(_rpl_actions([cw for cw, _ in _words(child)], w[3], f))
+        elif w == ["else"]:
+            terms.append(_rpl_actions([cw for cw, _ in _words(child)], "", f))
+    return terms
+
+
+def _rpl_actions(actions: list[list[str]], match: str, f: _Facts) -> Term:
+    lbw = None
+    for w in actions:
+        if w[:2] == ["set", "extcommunity"] and w[2] in ("bandwidth", "transitive-bandwidth"):
+            lbw = f.physical(f.communities[w[3]]) if w[3] in f.communities else f"undefined {w[3]}"
+    return ("permit" if ["pass"] in actions else "deny", match, lbw)
+
+
+def _iosxr_bgp(obj: Any, f: _Facts) -> None:
+    for w, child in _words(obj):
+        if w[:2] == ["bgp", "router-id"]:
+            f.bgp["router_id"] = w[2]
+        elif w == ["bgp", "bestpath", "as-path", "multipath-relax"]:
+            f.bgp["multipath_relax"] = True
+        elif w[:1] == ["address-family"]:
+            for aw, _ in _words(child):
+                if aw[:2] == ["maximum-paths", "ebgp"]:
+                    f.bgp["maximum_paths"].add(int(aw[2]))
+                    f.ucmp = aw[3:] == ["unequal-cost"]
+        elif w[:1] == ["neighbor-group"]:
+            group = f.group(w[1])
+            for gw, gchild in _words(child):
+                if gw == ["shutdown"]:
+                    group["shutdown"] = True
+                elif gw[:1] == ["ebgp-send-extcommunity-dmz"]:
+                    group["aggregate_bandwidth"] = gw[1:] == ["cumulative"]
+                elif gw[:1] == ["address-family"]:
+                    group["family"] = _FAMILY[gw[1]]
+                    for aw, _ in _words(gchild):
+                        if aw[:1] == ["route-policy"]:
+                            group["import" if aw[2] == "in" else "export"] = aw[1]
+        elif w[:1] == ["neighbor"]:
+            neighbor = f.neighbors.setdefault(canonical(w[1]), {})
+            for nw, _ in _words(child):
+                if nw[:2] == ["use", "neighbor-group"]:
+                    neighbor["group"] = nw[2]
+                elif nw[:1] == ["remote-as"]:
+                    neighbor["remote_as"] = int(nw[1])
+
+
+def _junos(parse: CiscoConfParse, f: _Facts) -> Facts:
+    forwarding_export: list[str] = []
+    per_packet: set[str] = set()
+    relax: list[bool] = []
+    for words, obj in _top(parse):
+        head = words[0] if words else ""
+        if head == "system":
+            for w, _ in _words(obj):
+                if w[:1] == ["host-name"]:
+                    f.hostname = w[1]
+        elif head == "interfaces":
+            for w, ifd in _words(obj):
+                for unit in ifd.children:
+                    for family_w, family in _words(unit):
+                        for aw, _ in _words(family):
+                            if family_w[:1] == ["family"] and aw[:1] == ["address"]:
+                                _address(f, w[0], _FAMILY[family_w[1]], aw[1])
+        elif head == "policy-options":
+            _junos_policy_options(obj, f, per_packet)
+        elif head == "routing-options":
+            for w, child in _words(obj):
+                if w[:1] == ["router-id"]:
+                    f.bgp["router_id"] = w[1]
+                elif w[:1] == ["autonomous-system"]:
+                    f.bgp["asn"] = int(w[1])
+                elif w[:1] == ["maximum-ecmp"]:
+                    f.bgp["maximum_paths"].add(int(w[1]))
+                elif w == ["forwarding-table"]:
+                    forwarding_export += [fw[1] for fw, _ in _words(child) if fw[:1] == ["export"]]
+        elif head == "protocols":
+            for w, bgp in _words(obj):
+                if w == ["bgp"]:
+                    relax += _junos_bgp(bgp, f)
+    f.ucmp = any(name in per_packet for name in forwarding_export)
+    f.bgp["multipath_relax"] = bool(relax) and all(relax)
+    for name in per_packet:
+        f.policies.pop(name, None)  # forwarding-table policies are not BGP policies
+    for terms in f.policies.values():
+        for i, (action, match, lbw) in enumerate(terms):
+            if isinstance(lbw, str) and lbw != CUMULATIVE:
+                value = f.physical(f.communities[lbw]) if lbw in f.communities else f"undefined {lbw}"
+                terms[i] = (action, match, value)
+    return f.finish(PERMIT_ALL, aggregate_in_policy=True)
+
+
+def _junos_policy_options(obj: Any, f: _Facts, per_packet: set[str]) -> None:
+    for w, child in _words(obj):
+        if w[:1] == ["route-filter-list"]:
+            f.prefix_lists[w[1]] = [_junos_route_filter(rw) for rw, _ in _words(child)]
+        elif w[:1] == ["community"] and w[2:3] == ["members"]:
+            f.communities[w[1]] = int(w[3].rsplit(":", 1)[1]) * 8  # bandwidth:AS:bytes-per-second
+        elif w[:1] == ["policy-statement"]:
+            terms: list[Term] = []
+            for tw, term in _words(child):
+                if tw[:1] == ["then"] and ["load-balance", "per-packet"] in _inline_or_block(tw, term):
+                    per_packet.add(w[1])
+                elif tw[:1] == ["term"]:
+                    terms.append(_junos_term(term))
+            f.policies[w[1]] = terms
+
+
+def _inline_or_block(words: list[str], obj: Any) -> list[list[str]]:
+    """Junos writes `then reject;` and `then { reject; }` alike: the statements under a keyword."""
+    return [words[1:]] if len(words) > 1 else [w for w, _ in _words(obj)]
+
+
+def _junos_term(term: Any) -> Term:
+    match, actions = "", []
+    for w, child in _words(term):
+        if w[:1] == ["from"]:
+            conditions = _inline_or_block(w, child)
+            match = next((x[1] for x in conditions if x[:1] == ["route-filter-list"]), match)
+        elif w[:1] == ["then"]:
+            actions += _inline_or_block(w, child)
+    lbw: Any = None
+    for a in actions:
+        if a[:2] == ["community", "add"]:
+            lbw = a[2]  # resolved to a value once every community is known
+        elif a == ["aggregate-bandwidth"]:
+            lbw = CUMULATIVE
+    action = "permit" if ["accept"] in actions else "deny" if ["reject"] in actions else "next"
+    return (action, match, lbw)
+
+
+def _junos_route_filter(w: list[str]) -> tuple[str, int, int]:
+    prefix, length = canonical(w[0]), int(w[0].rsplit("/", 1)[1])
+    host = max_length(prefix)
+    if w[1:] == ["exact"]:
+        return prefix, length, length
+    if w[1:2] == ["prefix-length-range"]:
+        low, high = (int(x.lstrip("/")) for x in w[2].split("-"))
+        return prefix, low, high
+    if w[1:2] == ["upto"]:
+        return prefix, length, int(w[2].lstrip("/"))
+    return prefix, length + (w[1:] == ["longer"]), host  # orlonger / longer
+
+
+def _junos_bgp(bgp: Any, f: _Facts) -> list[bool]:
+    relax = []
+    for words, child in _words(bgp):
+        inactive = words[:1] == ["inactive:"]
+        w = words[1:] if inactive else words
+        if w[:1] != ["group"]:
+            continue
+        group = f.group(w[1])
+        group["shutdown"] = inactive
+        group_relax = False
+        for gw, gchild in _words(child):
+            if gw[:1] == ["family"]:
+                group["family"] = _FAMILY[gw[1]]
+            elif gw[:1] in (["import"], ["export"]):
+                group[gw[0]] = gw[1]
+            elif gw[:1] == ["multipath"]:
+                group_relax = ["multiple-as"] in _inline_or_block(gw, gchild)
+            elif gw[:1] == ["neighbor"]:
+                neighbor = f.neighbors.setdefault(canonical(gw[1]), {"group": w[1]})
+                for nw, _ in _words(gchild):
+                    if nw[:1] == ["peer-as"]:
+                        neighbor["remote_as"] = int(nw[1])
+        relax.append(group_relax)
+    return relax
+
+
+_PARSERS: dict[str, Callable[[CiscoConfParse, _Facts], Facts]] = {
+    "eos": _eos,
+    "frr": _frr,
+    "iosxr": _iosxr,
+    "junos": _junos,
+}
+
+
+def rendered_facts(platform: str, text: str, unit_bps: int) -> Facts:
+    """The facts a device would run with, read back from its config text."""
+    parse = ReadOnlyParse(text.splitlines(), syntax=SYNTAX[platform], ignore_blank_lines=True)
+    return _PARSERS[platform](parse, _Facts(unit_bps))
