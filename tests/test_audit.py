@@ -15,16 +15,16 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.render.build import build
 from generator.compile.network import expand
 from generator.findings import AuditError
 from generator.intent.loader import load_intent
 from generator.model import Device
 from generator.pipeline import compile_path, plan_checked
+from generator.render.build import build
 from generator.render.engine import TEMPLATES, render_device
-from tests.conftest import PROMETHEUS
 from generator.validators.audit import audit_device, expected_facts
 from generator.validators.readback import rendered_facts
+from tests.conftest import PROMETHEUS
 
 PLATFORMS = ("eos", "frr", "iosxr", "junos")
 GOLDEN = Path(__file__).parent / "golden"

@@ -17,14 +17,14 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.deploy import push as push_module
 from generator.cli import main
 from generator.compile.ucmp import expected_paths, normalized
-from generator.intent.loader import load_intent
+from generator.deploy import push as push_module
 from generator.deploy.inventory import load_inventory
 from generator.deploy.lab import Lab, inventory_path, status_table
-from generator.pipeline import plan_checked
 from generator.deploy.push import PlaneResult, push
+from generator.intent.loader import load_intent
+from generator.pipeline import plan_checked
 
 from .conftest import LAB, frr_required, need
 

@@ -19,7 +19,6 @@ from typing import NamedTuple
 from generator.compile.addressing import LoopbackPool, loopback_pools, p2p_pools
 from generator.compile.bandwidth import Scale, choose_scale
 from generator.compile.layout import Layout, layout
-from generator.platforms.naming import interface_name
 from generator.compile.policy import (
     TOWARD_BAG,
     PeerClass,
@@ -33,6 +32,7 @@ from generator.compile.policy import (
 from generator.compile.wiring import Wiring, wire
 from generator.intent.schema import Intent
 from generator.model import AddressFamily, Bfd, Bgp, Device, Interface, Neighbor, Network
+from generator.platforms.naming import interface_name
 
 
 @contextmanager

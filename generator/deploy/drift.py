@@ -17,13 +17,13 @@ from typing import Any
 from deepdiff import DeepDiff
 from rich.console import Console
 
-from generator.render.build import build
 from generator.compile.network import Plan, expand
-from generator.intent.loader import load_intent
 from generator.deploy.inventory import Inventory, InventoryDevice, connect, load_inventory
 from generator.deploy.lab import default_inventory
-from generator.pipeline import plan_checked
 from generator.deploy.push import resolve_secrets
+from generator.intent.loader import load_intent
+from generator.pipeline import plan_checked
+from generator.render.build import build
 from napalm_frr import sanitize
 
 

@@ -23,11 +23,11 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from generator.render.build import build
-from generator.errors import UsageError
 from generator.compile.network import Plan
 from generator.deploy.inventory import Inventory, InventoryDevice, connect, load_inventory
+from generator.errors import UsageError
 from generator.pipeline import plan_checked
+from generator.render.build import build
 
 LAB_ROOT = Path("/run/bag-lab")
 FRR_BIN = Path("/usr/lib/frr")

@@ -28,9 +28,9 @@ from generator.findings import AuditError, Finding, FindingsError, Location, aud
 from generator.forked import fork_map
 from generator.intent.loader import load_intent
 from generator.model import Device
-from generator.render.outdir import Staging, read_manifest
 from generator.pipeline import plan_checked
 from generator.render.engine import TEMPLATES, environment, render_device, template_for, templates_digest
+from generator.render.outdir import Staging, read_manifest
 
 PARALLEL_THRESHOLD = 256  # below this many devices, forking costs more than it saves
 

@@ -92,8 +92,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from generator.intent.loader import load_intent
-    from generator.render.outdir import read_manifest
     from generator.pipeline import checked_network
+    from generator.render.outdir import read_manifest
 
     manifest = read_manifest(Path(args.out)) if args.rendered else None
     if args.rendered and manifest is None:
@@ -148,8 +148,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
         from generator.deploy.drift import run_diff_running
 
         return run_diff_running(args, out)
-    from generator.review.gitrev import ReviewError
     from generator.review.compare import SideInvalidError, review
+    from generator.review.gitrev import ReviewError
     from generator.review.report import as_json, as_markdown, print_terminal
 
     try:

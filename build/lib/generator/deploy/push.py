@@ -23,16 +23,16 @@ from typing import Any
 from napalm.base.exceptions import ReplaceConfigException
 from rich.console import Console
 
-from generator.render.build import build
 from generator.compile.network import Plan, expand
 from generator.compile.network import plan as make_plan
 from generator.compile.ucmp import Path as UcmpPath
 from generator.compile.ucmp import expected_paths, normalized
-from generator.intent.loader import load_intent
 from generator.deploy.inventory import Inventory, InventoryDevice, connect, load_inventory
 from generator.deploy.lab import default_inventory
+from generator.intent.loader import load_intent
 from generator.model import Device
 from generator.pipeline import plan_checked
+from generator.render.build import build
 from generator.render.engine import render_device
 from napalm_frr import sanitize
 

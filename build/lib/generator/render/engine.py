@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-from importlib import resources
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import jinja2

@@ -27,10 +27,10 @@ from generator.compile.fingerprint import device_fingerprint, network_digest
 from generator.compile.network import Plan, expand, paused_gc
 from generator.findings import Finding, FindingsError, Location
 from generator.forked import fork_map
-from generator.review.gitrev import ReviewError, materialize, repo_root, resolve
 from generator.intent.loader import load_intent
 from generator.pipeline import plan_checked
 from generator.render.engine import render_device
+from generator.review.gitrev import ReviewError, materialize, repo_root, resolve
 from generator.review.semantic import Item, Shares, semantic, ucmp_change, ucmp_shares
 
 WORKTREE = "worktree"
