@@ -20,13 +20,14 @@ from generator.findings import AuditError
 from generator.intent.loader import load_intent
 from generator.model import Device
 from generator.pipeline import compile_path, plan_checked
+from generator.platforms import PLATFORMS as ALL_PLATFORMS
 from generator.render.build import build
 from generator.render.engine import TEMPLATES, render_device
 from generator.validators.audit import audit_device, expected_facts
 from generator.validators.readback import rendered_facts
 from tests.conftest import PROMETHEUS
 
-PLATFORMS = ("eos", "frr", "iosxr", "junos")
+PLATFORMS = tuple(ALL_PLATFORMS)
 GOLDEN = Path(__file__).parent / "golden"
 OS_VERSION = {"eos": "4.33.1F", "frr": "8.4.4", "iosxr": "25.2.1", "junos": "24.2R1"}
 
