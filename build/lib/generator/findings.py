@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 
 class Severity(StrEnum):
@@ -72,6 +72,22 @@ class Finding:
             "device": self.device or None,
             "hint": self.hint,
         }
+
+
+class Locator(Protocol):
+    def locate(self, path: tuple[str | int, ...]) -> Location | None: ...
+
+
+def located(
+    source: Locator,
+    code: str,
+    path: tuple[str | int, ...],
+    message: str,
+    hint: str = "",
+    severity: Severity = Severity.ERROR,
+) -> Finding:
+    """A finding about the intent, placed at the file, line and column where `path` was written."""
+    return Finding(code, message, path, source.locate(path), hint, severity)
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:

@@ -58,6 +58,15 @@ class PeerGroup(NamedTuple):
     description: str
 
 
+class PortRef(NamedTuple):
+    """A physical position: which port of which line card, and which breakout lane of it."""
+
+    line_card: int  # 1-based
+    port: int  # 1-based within the line card
+    lane: int  # 0 for a whole port, 1..lanes for a breakout sub-interface
+    lanes: int  # 1 when the port is not broken out
+
+
 class PrefixEntry(NamedTuple):
     seq: int
     action: str  # "permit" | "deny"
@@ -165,6 +174,18 @@ class Network:
     def session_count(self) -> int:
         """eBGP sessions (each has a neighbor entry on both of its ends)."""
         return sum(len(d.bgp.neighbors) for d in self.devices.values()) // 2
+
+
+def max_length(prefix: str) -> int:
+    return 32 if ":" not in prefix else 128
+
+
+def length_range(entry: PrefixEntry) -> tuple[int, int]:
+    """The prefix lengths an entry matches: no ge/le is exact; `ge N` alone runs to the host length."""
+    length = int(entry.prefix.rsplit("/", 1)[1])
+    if not entry.ge and not entry.le:
+        return length, length
+    return entry.ge or length, entry.le or max_length(entry.prefix)
 
 
 def bandwidth_communities(device: Device) -> tuple[LinkBandwidth, ...]:

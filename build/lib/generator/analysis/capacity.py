@@ -14,9 +14,8 @@ from typing import Any
 
 from generator.compile.network import Plan
 from generator.compile.ucmp import expected_paths, weights_by_peer
-from generator.findings import Finding
+from generator.findings import Finding, located
 from generator.intent.loader import LoadedIntent
-from generator.validators.intent import finding
 
 Base = tuple[dict[str, int], dict[str, int], dict[str, int]]  # per region pair, per fabric, per BAG switch
 
@@ -182,8 +181,8 @@ def analyze_plan(loaded: LoadedIntent, plan: Plan, failures: bool = True) -> Ana
                 planes.append(cap)
                 if cap.oversubscription > l2_budget + 1e-9:
                     findings.append(
-                        finding(
-                            loaded,
+                        located(
+                            loaded.source,
                             "BAG070",
                             ("regions", i, "fabrics", j, "downlinks"),
                             f"plane {plane} of fabric {fabric.name} is {cap.oversubscription:.2f}:1 oversubscribed "
@@ -207,8 +206,8 @@ def analyze_plan(loaded: LoadedIntent, plan: Plan, failures: bool = True) -> Ana
         for region in intent.regions:
             if ratio.get(region.name, 0) > budget + 1e-9:
                 findings.append(
-                    finding(
-                        loaded,
+                    located(
+                        loaded.source,
                         "BAG071",
                         ("budgets", "bag_to_bag_oversubscription"),
                         f"region {region.name}: BAG fabric-facing capacity is {ratio[region.name]:.2f}x its "

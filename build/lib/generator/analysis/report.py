@@ -3,18 +3,9 @@ Mermaid diagram of the BAG planes and region pairs (GitHub and GitLab render it 
 
 from __future__ import annotations
 
-import argparse
-import json
-import time
-from pathlib import Path
-
-from rich.console import Console
 from rich.table import Table
 
-from generator.analysis.capacity import Analysis, PlaneCapacity, analyze_plan
-from generator.findings import FindingsError, Severity
-from generator.intent.loader import load_intent
-from generator.pipeline import plan_checked
+from generator.analysis.capacity import Analysis, PlaneCapacity
 from generator.units import format_bps
 
 
@@ -118,31 +109,3 @@ def tables(a: Analysis) -> list[Table]:
         left = ", ".join(f"{k} {s.pair_bps[k] / a.pair_bps[k]:.1%}" for k in a.pair_bps if a.pair_bps[k])
         failures.add_row(s.kind, s.name, left, f"{s.worst_remote_loss:.1%}")
     return [planes, pairs, failures]
-
-
-def run_analyze(args: argparse.Namespace, console: Console) -> int:
-    start = time.perf_counter()
-    loaded = load_intent(args.intent)
-    planned = plan_checked(loaded)
-    analysis = analyze_plan(loaded, planned.plan)
-    seconds = time.perf_counter() - start
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "analysis.json").write_text(json.dumps(analysis.as_dict(), indent=2, sort_keys=True) + "\n")
-    (out / "analysis.md").write_text(markdown(analysis))
-    (out / "analysis.mmd").write_text(mermaid(analysis))
-    if args.format == "json":
-        console.print(json.dumps(analysis.as_dict(), indent=2, sort_keys=True), markup=False)
-    elif args.format == "markdown":
-        console.print(markdown(analysis), markup=False)
-    else:
-        for table in tables(analysis):
-            console.print(table)
-        console.print(
-            f"analysis of {len(planned.plan.wiring.nodes)} devices in {seconds:.2f}s; "
-            f"wrote {out}/analysis.md, analysis.json, analysis.mmd"
-        )
-    errors = [f for f in analysis.findings if f.severity is Severity.ERROR]
-    if errors:
-        raise FindingsError(analysis.findings)
-    return 0

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 
 from generator.compile.wiring import Wiring
 from generator.intent.schema import Intent
-from generator.units import speed_token
+from generator.platforms import PLATFORMS
 
 FRR_MAX_SET_VALUE = 25600  # largest `set extcommunity bandwidth` value FRR 8.4 accepts (Mbps)
 FRR_MAX_BYTES_PER_SECOND = 2**32  # FRR 8.4 decodes values at or above this wrongly
 BYTES_PER_MBPS = 125_000
 MAX_UNITS_SUM = FRR_MAX_BYTES_PER_SECOND / BYTES_PER_MBPS  # 34359.74 encoded Mbps
-AS_TRANS = 23456  # RFC 6793: stands in for a 4-byte AS in the 2-octet global administrator
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,23 +125,7 @@ def choose_scale(intent: Intent, wiring: Wiring) -> Scale:
     return Scale(candidates[-1], False, True, b)
 
 
-# --------------------------------------------------------------------------- platform encodings
-
-
-def global_admin(asn: int) -> int:
-    return asn if asn <= 0xFFFF else AS_TRANS
-
-
 def encode_value(platform: str, bps: int, scale: Scale, asn: int) -> str:
-    """A fixed link-bandwidth value in the platform's own syntax and unit."""
-    units = scale.units(bps) if scale.scaled else 0
-    wire_bps = units * 10**6 if scale.scaled else bps
-    if platform == "frr":
-        return str(units if scale.scaled else max(1, bps // 10**6))  # Mbps
-    if platform == "eos":
-        return speed_token(wire_bps)  # bits per second with a K/M/G suffix
-    if platform == "iosxr":
-        return f"{global_admin(asn)}:{wire_bps // 1000}"  # kbps in an extcommunity-set bandwidth
-    if platform == "junos":
-        return f"bandwidth:{global_admin(asn)}:{wire_bps // 8}"  # bytes per second
-    raise ValueError(f"unknown platform {platform}")
+    """A fixed link-bandwidth value in the platform's own syntax and unit (see generator.platforms)."""
+    wire_bps = scale.units(bps) * 10**6 if scale.scaled else bps
+    return PLATFORMS[platform].encode_lbw(wire_bps, scale.scaled, asn)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.compile import ports
-from generator.compile.ports import PortRef
 from generator.compile.wiring import Wiring
 from generator.intent.schema import Intent
+from generator.model import PortRef
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,7 @@ from generator.compile.policy import (
 from generator.compile.wiring import Wiring, wire
 from generator.intent.schema import Intent
 from generator.model import AddressFamily, Bfd, Bgp, Device, Interface, Neighbor, Network
-from generator.platforms.naming import interface_name
+from generator.platforms import PLATFORMS
 
 
 @contextmanager
@@ -99,8 +99,12 @@ class Plan:
             a = v6.base + slot2
             a6, b6 = _ipv6(socket.AF_INET6, a.to_bytes(16, "big")), _ipv6(socket.AF_INET6, (a + 1).to_bytes(16, "big"))
         ends = LinkEnds(
-            interface_name(hw_a.platform, hw_a, self.layout.a_port[i], link.speed),
-            interface_name(hw_b.platform, hw_b, self.layout.b_port[i], link.speed),
+            PLATFORMS[hw_a.platform].interface_name(
+                hw_a.line_cards, hw_a.ports_per_line_card, self.layout.a_port[i], link.speed
+            ),
+            PLATFORMS[hw_b.platform].interface_name(
+                hw_b.line_cards, hw_b.ports_per_line_card, self.layout.b_port[i], link.speed
+            ),
             a4,
             b4,
             a6,

@@ -12,16 +12,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import NamedTuple
 
 from generator.intent.schema import Hardware
-
-
-class PortRef(NamedTuple):
-    line_card: int  # 1-based
-    port: int  # 1-based within the line card
-    lane: int  # 0 for a whole port, 1..lanes for a breakout sub-interface
-    lanes: int  # 1 when the port is not broken out
+from generator.model import PortRef
 
 
 class PortCapacityError(ValueError):

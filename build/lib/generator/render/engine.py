@@ -7,43 +7,18 @@ the model does not have into an error instead of an empty string in a router con
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import jinja2
 
-from generator.model import Device, PrefixEntry, allowas_in, bandwidth_communities
+from generator.model import Device, allowas_in, bandwidth_communities
+from generator.platforms import template_filters
 
 # The templates ship inside the package (the top-level templates/ folder is generator/templates in
 # the wheel); `--templates DIR` overrides them wherever rendering happens.
 TEMPLATES = Path(str(resources.files("generator") / "templates"))
-PLATFORMS = ("eos", "frr", "iosxr", "junos")
-
-
-def ipv4_mask(prefix: str) -> str:
-    """IOS XR shows IPv4 addresses with a dotted mask: 10.0.0.0/31 -> "10.0.0.0 255.255.255.254"."""
-    interface = ipaddress.IPv4Interface(prefix)
-    return f"{interface.ip} {interface.netmask}"
-
-
-def max_length(prefix: str) -> int:
-    return 32 if ":" not in prefix else 128
-
-
-def length_range(entry: PrefixEntry) -> tuple[int, int]:
-    """The prefix lengths an entry matches: no ge/le is exact; `ge N` alone runs to the host length."""
-    length = int(entry.prefix.rsplit("/", 1)[1])
-    if not entry.ge and not entry.le:
-        return length, length
-    return entry.ge or length, entry.le or max_length(entry.prefix)
-
-
-def junos_length_range(entry: PrefixEntry) -> str:
-    low, high = length_range(entry)
-    length = int(entry.prefix.rsplit("/", 1)[1])
-    return "exact" if low == high == length else f"prefix-length-range /{low}-/{high}"
 
 
 @cache
@@ -58,7 +33,7 @@ def environment(root: Path = TEMPLATES) -> jinja2.Environment:
         cache_size=-1,
         auto_reload=False,
     )
-    env.filters.update(ipv4_mask=ipv4_mask, junos_length_range=junos_length_range, allowas_in=allowas_in)
+    env.filters.update(template_filters(), allowas_in=allowas_in)
     env.globals.update(bandwidth_communities=bandwidth_communities)
     return env
 

@@ -15,8 +15,8 @@ from typing import Any
 from deepdiff import DeepDiff
 
 from generator.forked import fork_map
-from generator.model import Device, Network, Policy, with_groups
-from generator.render.engine import length_range
+from generator.model import Device, Network, Policy, length_range, with_groups
+from generator.platforms import PLATFORMS
 from generator.validators.readback import CUMULATIVE, DENY_ALL, Facts, Term, canonical, rendered_facts, with_default
 
 
@@ -27,7 +27,7 @@ def _terms(policy: Policy, platform: str) -> list[Term]:
         value: Any = None
         if lbw is not None and lbw.mode == "value":
             value = lbw.bps
-        elif lbw is not None and platform in ("frr", "junos"):  # EOS and IOS XR aggregate per neighbour
+        elif lbw is not None and PLATFORMS[platform].AGGREGATE_IN_POLICY:  # else aggregated per neighbour
             value = CUMULATIVE
         terms.append((term.action, term.match_prefix_list, value))
     return with_default(terms, DENY_ALL)

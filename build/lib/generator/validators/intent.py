@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from generator.compile.ports import lanes_for
 from generator.compile.wiring import fabric_uplink_speed, inter_region_speed
-from generator.findings import Finding, Severity
+from generator.findings import Finding, Severity, located
 from generator.intent.loader import LoadedIntent
 from generator.intent.schema import Hardware, Intent
 from generator.units import speed_token
@@ -29,7 +29,7 @@ def finding(
     hint: str = "",
     severity: Severity = Severity.ERROR,
 ) -> Finding:
-    return Finding(code, message, path, loaded.source.locate(path), hint, severity)
+    return located(loaded.source, code, path, message, hint, severity)
 
 
 def check_intent(loaded: LoadedIntent) -> list[Finding]:

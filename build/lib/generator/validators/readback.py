@@ -19,14 +19,14 @@ from typing import Any
 
 from ciscoconfparse2 import CiscoConfParse
 
-from generator.model import PrefixEntry
-from generator.render.engine import length_range, max_length
+from generator.model import PrefixEntry, length_range, max_length
+from generator.platforms import PLATFORMS
 from generator.units import parse_bps
 from generator.validators.confparse import ReadOnlyParse, top_level
 
 Facts = dict[str, Any]
 Term = tuple[str, str, Any]  # (action, matched prefix list or "", link bandwidth: None | "cumulative" | bps)
-SYNTAX = {"eos": "ios", "frr": "ios", "iosxr": "ios", "junos": "junos"}
+SYNTAX = {name: p.READBACK_SYNTAX for name, p in PLATFORMS.items()}
 CUMULATIVE = "cumulative"
 PERMIT_ALL: Term = ("permit", "", None)
 DENY_ALL: Term = ("deny", "", None)
@@ -110,7 +110,7 @@ _LOOPBACKS = ("loopback0", "lo", "lo0")  # EOS and IOS XR, FRR, Junos: facts kee
 
 def _entry(words: list[str]) -> tuple[str, int, int]:
     """'P [ge N] [le M]' (IOS-style prefix-list or prefix-set entry) as (prefix, low, high), by the
-    same length rule the templates render with (render.length_range)."""
+    same length rule the templates render with (model.length_range)."""
     prefix = words[0].rstrip(",")
     options = dict(zip(words[1::2], (int(w.rstrip(",")) for w in words[2::2]), strict=False))
     entry = PrefixEntry(0, "permit", prefix, options.get("ge", 0), options.get("le", 0))

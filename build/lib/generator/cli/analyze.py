@@ -1,0 +1,52 @@
+"""`analyze`: capacity, oversubscription and failure domains, printed and written to OUT/."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from generator.cli.common import Subparsers, command, intent_arg
+from generator.cli.output import EXIT_OK, out
+from generator.findings import FindingsError, Severity
+
+
+def register(sub: Subparsers) -> None:
+    p = command(sub, "analyze", run, "capacity, oversubscription and failure-domain report")
+    intent_arg(p)
+    p.add_argument("-o", "--out", default="out/analysis", help="where to write analysis.md/.json/.mmd")
+    p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+
+
+def run(args: argparse.Namespace) -> int:
+    from generator.analysis.capacity import analyze_plan
+    from generator.analysis.report import markdown, mermaid, tables
+    from generator.intent.loader import load_intent
+    from generator.pipeline import plan_checked
+
+    start = time.perf_counter()
+    loaded = load_intent(args.intent)
+    plan = plan_checked(loaded).plan
+    analysis = analyze_plan(loaded, plan)
+    seconds = time.perf_counter() - start
+    target = Path(args.out)
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "analysis.json").write_text(json.dumps(analysis.as_dict(), indent=2, sort_keys=True) + "\n")
+    (target / "analysis.md").write_text(markdown(analysis))
+    (target / "analysis.mmd").write_text(mermaid(analysis))
+    if args.format == "json":
+        out.print(json.dumps(analysis.as_dict(), indent=2, sort_keys=True), markup=False)
+    elif args.format == "markdown":
+        out.print(markdown(analysis), markup=False)
+    else:
+        for table in tables(analysis):
+            out.print(table)
+        out.print(
+            f"analysis of {len(plan.wiring.nodes)} devices in {seconds:.2f}s; "
+            f"wrote {target}/analysis.md, analysis.json, analysis.mmd",
+            markup=False,
+        )
+    if any(f.severity is Severity.ERROR for f in analysis.findings):
+        raise FindingsError(analysis.findings)
+    return EXIT_OK

@@ -1,0 +1,44 @@
+"""Arguments several commands share, and how a command registers itself."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from generator.cli.output import DEFAULT_INTENT
+from generator.errors import UsageError
+
+Subparsers = Any  # argparse's _SubParsersAction is private
+Handler = Callable[[argparse.Namespace], int]
+
+
+def command(sub: Subparsers, name: str, func: Handler, help_: str) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = sub.add_parser(name, help=help_, description=help_)
+    p.set_defaults(func=func)
+    return p
+
+
+def intent_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "intent", nargs="?", default=DEFAULT_INTENT, help=f"intent YAML file or directory (default: {DEFAULT_INTENT})"
+    )
+
+
+def jobs_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: all cores)")
+
+
+def templates_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--templates", help="template directory (default: the templates shipped with the generator)")
+
+
+def templates_dir(value: str | None) -> Path:
+    """The templates to render with: the packaged ones, or a checked `--templates DIR`."""
+    from generator.render.engine import TEMPLATES
+
+    templates = Path(value) if value else TEMPLATES
+    if not list(templates.glob("*/device.j2")):
+        raise UsageError(f"{templates}: not a templates directory (expected <platform>/device.j2 in it)")
+    return templates

@@ -1,0 +1,65 @@
+"""`validate`: every semantic check on an intent, and with --rendered the audit of a whole OUT/."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from generator.cli.common import Subparsers, command, intent_arg, jobs_arg
+from generator.cli.output import EXIT_FOUND, EXIT_OK, err, findings_json, findings_table, out
+from generator.errors import UsageError
+from generator.findings import Finding, Severity, audit_mismatch, errors
+
+if TYPE_CHECKING:
+    from generator.model import Network
+
+
+def register(sub: Subparsers) -> None:
+    p = command(sub, "validate", run, "run every semantic check on an intent (exit 1 on errors)")
+    intent_arg(p)
+    p.add_argument("--rendered", action="store_true", help="also read back every config in OUT/ (parse-back audit)")
+    p.add_argument("-o", "--out", default="out", help="build output for --rendered (default: out)")
+    jobs_arg(p)
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+
+def run(args: argparse.Namespace) -> int:
+    from generator.intent.loader import load_intent
+    from generator.pipeline import checked_network
+    from generator.render.outdir import read_manifest
+
+    manifest = read_manifest(Path(args.out)) if args.rendered else None
+    if args.rendered and manifest is None:
+        raise UsageError(f"{args.out}/ has no build (no manifest.json); run `python -m generator build -o {args.out}`")
+    findings, network = checked_network(load_intent(args.intent))
+    if manifest is not None and network is not None and not errors(findings):
+        findings += rendered_findings(network, manifest, Path(args.out), args.jobs)
+    has_errors = any(f.severity is Severity.ERROR for f in findings)
+    if args.format == "json":
+        out.print(findings_json(findings), markup=False)
+    elif findings:
+        out.print(findings_table(findings, f"{args.intent}: {len(findings)} finding(s)"))
+    else:
+        out.print(f"{args.intent}: valid, no findings", markup=False)
+    return EXIT_FOUND if has_errors else EXIT_OK
+
+
+def rendered_findings(network: Network, manifest: dict[str, Any], out_dir: Path, jobs: int | None) -> list[Finding]:
+    """`validate --rendered`: read back every config in OUT/ and compare it with the intent's models."""
+    from generator.validators.audit import audit_outdir
+
+    started = time.perf_counter()
+    problems = audit_outdir(network, out_dir, jobs)
+    hint = f"rebuild {out_dir}/, or fix the template that renders these lines"
+    findings = [audit_mismatch(name, network.devices[name].platform, p, hint) for name, p in problems.items()]
+    stale = sorted(set(manifest.get("devices", {})) - set(network.devices))
+    findings += [
+        Finding("BAG080", f"{out_dir}/{name}.cfg is not a device of this intent", device=name, hint=hint)
+        for name in stale
+    ]
+    err.print(
+        f"audited {len(network)} rendered configs in {out_dir}/ in {time.perf_counter() - started:.1f}s", markup=False
+    )
+    return findings

@@ -1,0 +1,45 @@
+"""One module per platform, holding everything that differs between them.
+
+A platform module gives interface names, the encoding of a link-bandwidth value, the template
+folder and its Jinja filters, how the parse-back audit reads its configs, and the NAPALM driver
+that reaches it. Adding a fifth platform means one module here, its templates, and one line in
+`PLATFORMS`. Nothing else in the package branches on a platform's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from generator.model import PortRef
+from generator.platforms import eos, frr, iosxr, junos
+
+
+class Platform(Protocol):
+    NAME: str
+    NAPALM_DRIVER: str  # napalm.get_network_driver(NAPALM_DRIVER)
+    READBACK_SYNTAX: str  # ciscoconfparse2 syntax the audit reads the config with
+    AGGREGATE_IN_POLICY: bool  # cumulative link bandwidth is set in the export policy (else per neighbour)
+    FILTERS: Mapping[str, Callable[..., Any]]  # Jinja filters its templates use
+
+    def interface_name(self, line_cards: int, ports_per_line_card: int, ref: PortRef, speed: int) -> str: ...
+
+    def encode_lbw(self, wire_bps: int, scaled: bool, asn: int) -> str: ...
+
+
+PLATFORMS: Mapping[str, Platform] = {"eos": eos, "frr": frr, "iosxr": iosxr, "junos": junos}
+
+
+def platform(name: str) -> Platform:
+    try:
+        return PLATFORMS[name]
+    except KeyError:
+        raise ValueError(f"unknown platform {name!r} (known: {', '.join(PLATFORMS)})") from None
+
+
+def template_filters() -> dict[str, Callable[..., Any]]:
+    """Every platform's Jinja filters, for the one shared environment."""
+    filters: dict[str, Callable[..., Any]] = {}
+    for module in PLATFORMS.values():
+        filters.update(module.FILTERS)
+    return filters

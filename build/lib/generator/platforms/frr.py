@@ -1,0 +1,28 @@
+"""FRRouting: interface names (Cumulus/SONiC style swpN), link-bandwidth in (scaled) Mbps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import Any
+
+from generator.model import PortRef
+from generator.platforms.common import flat_port
+
+NAME = "frr"
+NAPALM_DRIVER = "frr"  # the napalm-frr distribution (napalm_frr/ in this repository)
+READBACK_SYNTAX = "ios"
+AGGREGATE_IN_POLICY = True  # `set extcommunity bandwidth cumulative` in the outbound route-map
+FILTERS: Mapping[str, Callable[..., Any]] = {}
+
+
+@cache
+def interface_name(line_cards: int, ports_per_line_card: int, ref: PortRef, speed: int) -> str:
+    number = flat_port(ports_per_line_card, ref.line_card, ref.port)
+    return f"swp{number}" if ref.lane == 0 else f"swp{number}s{ref.lane - 1}"
+
+
+def encode_lbw(wire_bps: int, scaled: bool, asn: int) -> str:
+    """`set extcommunity bandwidth N`: Mbps; scaled networks use the network-wide unit (see compile.bandwidth)."""
+    mbps = wire_bps // 10**6
+    return str(mbps if scaled else max(1, mbps))

@@ -1,0 +1,35 @@
+"""Juniper Junos: et- interface names, bandwidth communities in bytes per second, route-filter lengths."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import Any
+
+from generator.model import PortRef, PrefixEntry, length_range
+from generator.platforms.common import global_admin
+
+NAME = "junos"
+NAPALM_DRIVER = "junos"
+READBACK_SYNTAX = "junos"
+AGGREGATE_IN_POLICY = True  # `then aggregate-bandwidth` in the export policy
+
+
+def junos_length_range(entry: PrefixEntry) -> str:
+    low, high = length_range(entry)
+    length = int(entry.prefix.rsplit("/", 1)[1])
+    return "exact" if low == high == length else f"prefix-length-range /{low}-/{high}"
+
+
+FILTERS: Mapping[str, Callable[..., Any]] = {"junos_length_range": junos_length_range}
+
+
+@cache
+def interface_name(line_cards: int, ports_per_line_card: int, ref: PortRef, speed: int) -> str:
+    name = f"et-{ref.line_card - 1}/0/{ref.port - 1}"
+    return name if ref.lane == 0 else f"{name}:{ref.lane - 1}"
+
+
+def encode_lbw(wire_bps: int, scaled: bool, asn: int) -> str:
+    """`community NAME members bandwidth:AS:BYTES_PER_SECOND`."""
+    return f"bandwidth:{global_admin(asn)}:{wire_bps // 8}"
