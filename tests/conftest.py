@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
+from generator.catalogue import CATALOGUE
 from generator.cli import main
+from generator.findings import Finding
 
 ROOT = Path(__file__).resolve().parent.parent
 LAB = ROOT / "intent" / "lab.yaml"
@@ -80,3 +82,43 @@ def lab_lock() -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# ------------------------------------------------------------------ every finding code is produced by a test
+# Each Finding created in a test process records its code; a full run (no -k, -m or path selection)
+# fails if a code of the catalogue was never produced. xdist workers hand their codes to the controller.
+PRODUCED: set[str] = set()
+_finding_init = Finding.__init__
+
+
+def _recording_init(self: Finding, *args: Any, **kwargs: Any) -> None:
+    _finding_init(self, *args, **kwargs)
+    PRODUCED.add(self.code)
+
+
+Finding.__init__ = _recording_init  # type: ignore[method-assign]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    if hasattr(config, "workeroutput"):  # an xdist worker: report to the controller
+        config.workeroutput["bag_codes"] = sorted(PRODUCED)
+        return
+    full_run = (
+        not config.option.keyword
+        and not config.option.markexpr
+        and not config.args[1:]
+        and ([Path(a).resolve() for a in config.args] in ([ROOT / "tests"], [ROOT]))
+    )
+    if not full_run or exitstatus not in (0, 1):
+        return
+    missing = sorted(set(CATALOGUE) - PRODUCED)
+    if missing:
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"finding codes no test produced: {', '.join(missing)}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    PRODUCED.update(getattr(node, "workeroutput", {}).get("bag_codes", ()))

@@ -38,7 +38,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
         run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", wheels, project], cwd=root)
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(root / "venv")
     python = root / "venv" / "bin" / "python"
-    run([sys.executable, "-m", "pip", "--python", python, "install", "-q", "--no-deps", *sorted(wheels.glob("*.whl"))], root)
+    run(
+        [sys.executable, "-m", "pip", "--python", python, "install", "-q", "--no-deps", *sorted(wheels.glob("*.whl"))],
+        root,
+    )
     work = root / "work"
     work.mkdir()
     yield python, work
@@ -72,7 +75,9 @@ def test_diff_base_from_another_directory(installed: tuple[Path, Path]) -> None:
     shutil.copy(LAB, repo / "lab.yaml")
     run([*git, "add", "lab.yaml"], repo)
     run([*git, "commit", "-qm", "base"], repo)
-    (repo / "lab.yaml").write_text(LAB.read_text().replace("keepalive: 1", "keepalive: 2").replace("hold: 3", "hold: 6"))
+    (repo / "lab.yaml").write_text(
+        LAB.read_text().replace("keepalive: 1", "keepalive: 2").replace("hold: 3", "hold: 6")
+    )
     done = run([python, "-m", "generator", "diff", "--base", "HEAD", "lab.yaml", "--format", "json"], repo, ok=(1,))
     review = json.loads(done.stdout)
     assert review["changed"] and review["blast_radius"]["changed"] == 16

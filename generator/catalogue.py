@@ -1,0 +1,180 @@
+"""Every finding code the tool can report, defined once: code, severity, meaning, how to fix.
+
+The README's table of codes is generated from this (`python -m generator codes --format markdown`),
+tests check that every code raised anywhere is listed here and that every listed code is produced by
+at least one test. Ranges: 0xx intent and model, 2xx hostile input and output safety, 25x-29x vendor
+configs, 3xx lab and kernel, 35x-39x deploy and ecosystem.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Code(NamedTuple):
+    code: str
+    severity: str  # "error" stops the stage; "warning" is reported and the stage continues
+    meaning: str
+    fix: str
+
+
+CODES: tuple[Code, ...] = (
+    Code(
+        "BAG001",
+        "error",
+        "the intent cannot be read: missing file, not UTF-8, YAML syntax, not a mapping",
+        "fix the YAML at the reported line; an intent is a mapping with name, hardware and regions",
+    ),
+    Code(
+        "BAG002",
+        "error",
+        "a field has the wrong type or value, or is unknown (schema)",
+        "follow the hint; `python -m generator schema` lists every field with its type",
+    ),
+    Code(
+        "BAG003",
+        "error",
+        "a key is defined twice (in one file, or across the files of an intent directory)",
+        "define each key in exactly one place",
+    ),
+    Code(
+        "BAG010",
+        "error",
+        "a region or fabric name is used twice",
+        "give every region and fabric a unique name (they prefix device names)",
+    ),
+    Code(
+        "BAG011",
+        "error",
+        "a reference names a hardware profile or region that does not exist",
+        "define the profile under hardware, or fix the name",
+    ),
+    Code(
+        "BAG012",
+        "error",
+        "a plane, switch or fabric switch number is outside what the region has",
+        "use numbers within the region's planes and switches_per_plane",
+    ),
+    Code(
+        "BAG013",
+        "error",
+        "an inter-region topology cannot be wired (planar needs the same BAG shape)",
+        "use topology: spread, or give both regions the same planes and switches",
+    ),
+    Code(
+        "BAG014",
+        "error",
+        "a region pair is listed twice, or a region pairs with itself",
+        "list each pair of distinct regions once",
+    ),
+    Code(
+        "BAG020",
+        "error",
+        "an address pool is too small for the links or loopbacks that draw from it",
+        "use a larger prefix (the message names the size needed)",
+    ),
+    Code(
+        "BAG021",
+        "error",
+        "address pools overlap, or an IPv6 pool lies in a reserved range",
+        "give every pool its own, non-overlapping prefix",
+    ),
+    Code(
+        "BAG022",
+        "error",
+        "ASNs leave the private ranges (RFC 6996) or the BAG and fabric ranges overlap",
+        "use a private base such as 4200000000, or a narrower ASN scope",
+    ),
+    Code(
+        "BAG023",
+        "error",
+        "an address, router ID or address slot is assigned twice in the compiled network",
+        "a generator bug when the intent validated: report it with the intent",
+    ),
+    Code(
+        "BAG030",
+        "error",
+        "a switch needs more ports than its hardware profile has",
+        "lower the link counts, or use hardware with more line cards or ports",
+    ),
+    Code(
+        "BAG031",
+        "error",
+        "a link speed is not a port speed or breakout of the hardware on both ends",
+        "set a supported speed, or add the breakout to the hardware profile",
+    ),
+    Code(
+        "BAG040",
+        "error",
+        "a BGP session is not mirrored by its peer (address, family, remote AS)",
+        "a generator bug when the intent validated: report it with the intent",
+    ),
+    Code(
+        "BAG041",
+        "error",
+        "maximum_paths is below the number of equal-cost sessions a device has",
+        "raise bgp.maximum_paths to at least the number in the message",
+    ),
+    Code(
+        "BAG042",
+        "error",
+        "multipath sets span different neighbour ASNs without multipath relax",
+        "set bgp.multipath_relax: true",
+    ),
+    Code(
+        "BAG050",
+        "error",
+        "link bandwidth is non-transitive on eBGP sessions (FRR 8.4 and Junos drop it)",
+        "set link_bandwidth.transitive: true",
+    ),
+    Code(
+        "BAG051",
+        "warning",
+        "the FRR link-bandwidth unit cannot represent every value exactly, or overflows",
+        "set link_bandwidth.frr_unit to the unit the message suggests",
+    ),
+    Code(
+        "BAG052",
+        "error",
+        "IOS XR before 25.1.1 handles only non-transitive link bandwidth",
+        "upgrade to IOS XR 25.1.1 or later and set os_version",
+    ),
+    Code(
+        "BAG060",
+        "error",
+        "a string could alter a device config (line break, control or comment character)",
+        "remove the character; names and descriptions are single plain lines",
+    ),
+    Code(
+        "BAG070",
+        "error",
+        "a fabric plane is more oversubscribed toward the BAG than its budget",
+        "add uplinks_per_switch, or lower downlinks.count",
+    ),
+    Code(
+        "BAG071",
+        "error",
+        "a region's BAG-to-BAG oversubscription exceeds the budget",
+        "add inter-region links_per_switch",
+    ),
+    Code(
+        "BAG080",
+        "error",
+        "a rendered config does not say what its model says (parse-back audit)",
+        "rebuild out/, or fix the template the message points at",
+    ),
+    Code(
+        "BAG081",
+        "error",
+        "a template is missing or has a syntax error",
+        "fix the template at the reported file and line, or build with the shipped templates",
+    ),
+)
+
+CATALOGUE: dict[str, Code] = {c.code: c for c in CODES}
+
+
+def markdown_table() -> str:
+    lines = ["| code | severity | meaning | how to fix |", "| --- | --- | --- | --- |"]
+    lines += [f"| {c.code} | {c.severity} | {c.meaning} | {c.fix} |" for c in CODES]
+    return "\n".join(lines) + "\n"
