@@ -132,9 +132,16 @@ def rendered_findings(network: Network, manifest: dict[str, Any], out_dir: Path,
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from generator.intent.schema import Intent
+    from generator.intent.json_schema import schema_text, write_schema
 
-    out.print(json.dumps(Intent.model_json_schema(), indent=2, sort_keys=True), markup=False)
+    if not args.output:
+        sys.stdout.write(schema_text())
+        return EXIT_OK
+    try:
+        written = write_schema(Path(args.output))
+    except OSError as exc:
+        raise UsageError(f"{args.output}: cannot write the schema: {exc.strerror or exc}") from exc
+    err.print(f"{'wrote' if written else 'unchanged:'} {args.output}", markup=False)
     return EXIT_OK
 
 
@@ -223,6 +230,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json"), default="table")
 
     p = command("schema", cmd_schema, "print the intent JSON schema (for editors and CI)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write it to FILE (e.g. intent/schema.json), not stdout")
 
     p = command("analyze", cmd_analyze, "capacity, oversubscription and failure-domain report")
     intent_arg(p)

@@ -1,0 +1,98 @@
+"""The intent's JSON Schema (draft 2020-12), for editors and CI: `python -m generator schema`.
+
+The pydantic models in `generator.intent.schema` are the single source: every field's description is
+its attribute docstring, and custom types (speeds, ratios, breakouts, pools, names) carry their own
+JSON Schema beside their validators. This module only adds the document's identity and renders it
+byte-for-byte the same on every run, so a committed copy (`intent/schema.json`) can be checked for
+staleness and editors see the same file CI validated against.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
+
+from generator.intent.schema import Intent
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# Major version of the intent format: bump it when a valid intent stops being valid (a field removed or
+# narrowed); adding optional fields keeps it. The id is a URN, not a web address: it names the schema
+# without claiming a domain the project does not have or promising a download location.
+INTENT_FORMAT_MAJOR = 1
+SCHEMA_ID = f"urn:bag-intent-generator:schema:intent:{INTENT_FORMAT_MAJOR}"
+TITLE = "BAG intent"
+
+
+class _IntentJsonSchema(GenerateJsonSchema):
+    """Pydantic's generator, with mappings whose keys have a pattern closed to other keys."""
+
+    def dict_schema(self, schema: core_schema.DictSchema) -> JsonSchemaValue:
+        # pydantic writes `dict[Name, X]` as patternProperties, which leaves keys that miss the pattern
+        # unchecked (any value passes); propertyNames + additionalProperties refuses them instead.
+        json_schema = super().dict_schema(schema)
+        patterns = json_schema.pop("patternProperties", None)
+        if patterns:
+            ((pattern, values),) = patterns.items()
+            json_schema["propertyNames"] = {"pattern": pattern, **json_schema.get("propertyNames", {})}
+            json_schema["additionalProperties"] = values
+        return json_schema
+
+
+def _tidy(node: Any) -> Any:
+    """Docstrings wrapped at the source's line length read as one paragraph per blank-line block."""
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key == "description" and isinstance(value, str):
+                paragraphs = re.split(r"\n\s*\n", value.strip())
+                out[key] = "\n\n".join(" ".join(p.split()) for p in paragraphs)
+            else:
+                out[key] = _tidy(value)
+        return out
+    if isinstance(node, list):
+        return [_tidy(v) for v in node]
+    return node
+
+
+def intent_json_schema() -> dict[str, Any]:
+    """The intent's JSON Schema as a dict, with `$schema`, `$id` and `title`."""
+    schema: dict[str, Any] = _tidy(Intent.model_json_schema(schema_generator=_IntentJsonSchema))
+    schema.update({"$schema": DIALECT, "$id": SCHEMA_ID, "title": TITLE})
+    return schema
+
+
+def schema_text() -> str:
+    """The schema as written to stdout or a file: sorted keys, 2-space indent, one trailing newline."""
+    return json.dumps(intent_json_schema(), indent=2, sort_keys=True, ensure_ascii=True) + "\n"
+
+
+def write_schema(path: Path) -> bool:
+    """Write the schema to `path` atomically (a reader never sees half a file); False if it was current.
+
+    A symlink is followed, so a link to a shared schema file updates the file. OSError is left to the
+    caller, which knows how to report it.
+    """
+    target = path.resolve()
+    text = schema_text().encode()
+    if target.is_file() and target.read_bytes() == text:
+        return False
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a directory, give a file name such as schema.json", str(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
