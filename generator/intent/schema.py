@@ -399,7 +399,7 @@ class Budgets(Strict):
     """
     bag_to_bag_oversubscription: Ratio | None = None
     """Largest allowed ratio of a region's fabric uplink capacity to its BAG-to-BAG capacity, as N:1 or a number, e.g.
-    4:1 or 4. Omit for no limit.
+    4.0:1 or 4. Omit for no limit.
     """
 
 
@@ -486,7 +486,7 @@ class Fabric(Strict):
     accepted from it.
     """
     oversubscription_budget: Ratio | None = None
-    """Oversubscription budget of this fabric as N:1 or a number, e.g. 5:1; omit to use
+    """Oversubscription budget of this fabric as N:1 or a number, e.g. 5.5:1; omit to use
     budgets.l2_to_bag_oversubscription.
     """
     link_overrides: list[FabricLinkOverride] = []
