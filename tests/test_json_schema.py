@@ -26,9 +26,16 @@ import regress
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
-from generator.intent.json_schema import DIALECT, SCHEMA_ID, intent_json_schema, schema_text
+from generator.intent.json_schema import (
+    DIALECT,
+    SCHEMA_ID,
+    IntentJsonSchema,
+    attribute_docstrings,
+    intent_json_schema,
+    schema_text,
+)
 from generator.intent.schema import BreakoutSpec, Intent, Text
 from generator.units import breakout_pattern, parse_bps, parse_ratio, ratio_pattern, speed_pattern
 
@@ -111,6 +118,32 @@ def test_every_field_and_every_model_has_a_description() -> None:
     undocumented = [name for name, body in SCHEMA["$defs"].items() if not body.get("description", "").strip()]
     assert undocumented == []
     assert all("\n" not in prop["description"] for _, _, prop in fields), "wrapped docstrings read as one line"
+
+
+class _Base(BaseModel):
+    speed: int = 0
+    """Inherited docstring."""
+    plain: int = 0
+
+
+class _Child(_Base):
+    speed: int = 1
+    """The subclass's own docstring."""
+    named: int = Field(0, description="explicit")
+    """Loses to the explicit description."""
+
+
+def test_descriptions_come_from_the_docstring_under_each_field_inherited_or_own() -> None:
+    assert attribute_docstrings(_Child) == {
+        "speed": "The subclass's own docstring.",
+        "named": "Loses to the explicit description.",
+    }
+    props = _Child.model_json_schema(schema_generator=IntentJsonSchema)["properties"]
+    assert {k: v.get("description") for k, v in props.items()} == {
+        "speed": "The subclass's own docstring.",
+        "plain": None,
+        "named": "explicit",
+    }
 
 
 def _uses(prop: dict[str, Any], pattern: str) -> bool:

@@ -1,22 +1,29 @@
 """The intent's JSON Schema (draft 2020-12), for editors and CI: `python -m generator schema`.
 
 The pydantic models in `generator.intent.schema` are the single source: every field's description is
-its attribute docstring, and custom types (speeds, ratios, breakouts, pools, names) carry their own
-JSON Schema beside their validators. This module only adds the document's identity and renders it
-byte-for-byte the same on every run, so a committed copy (`intent/schema.json`) can be checked for
-staleness and editors see the same file CI validated against.
+the docstring written under it (read here from the source, only when the schema is exported), and
+custom types (speeds, ratios, breakouts, pools, names) carry their own JSON Schema beside their
+validators. This module adds those descriptions and the document's identity, and renders it byte for
+byte the same on every run, so a committed copy (`intent/schema.json`) can be checked for staleness
+and editors see the same file CI validated against.
 """
 
 from __future__ import annotations
 
+import ast
 import errno
+import inspect
 import json
 import os
 import re
+import sys
 import tempfile
+from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
@@ -31,8 +38,51 @@ SCHEMA_ID = f"urn:bag-intent-generator:schema:intent:{INTENT_FORMAT_MAJOR}"
 TITLE = "BAG intent"
 
 
-class _IntentJsonSchema(GenerateJsonSchema):
-    """Pydantic's generator, with mappings whose keys have a pattern closed to other keys."""
+@cache
+def _module_tree(module: str) -> ast.Module:
+    return ast.parse(inspect.getsource(sys.modules[module]))
+
+
+@cache
+def _own_attribute_docstrings(cls: type) -> dict[str, str]:
+    """`field: T = ...` followed by a string literal, in the class's own body (top-level classes)."""
+    body = next(
+        (n.body for n in _module_tree(cls.__module__).body if isinstance(n, ast.ClassDef) and n.name == cls.__name__),
+        [],
+    )
+    docs = {}
+    for field, doc in pairwise(body):
+        if (
+            isinstance(field, ast.AnnAssign)
+            and isinstance(field.target, ast.Name)
+            and isinstance(doc, ast.Expr)
+            and isinstance(doc.value, ast.Constant)
+            and isinstance(doc.value.value, str)
+        ):
+            docs[field.target.id] = inspect.cleandoc(doc.value.value)
+    return docs
+
+
+def attribute_docstrings(model: type[BaseModel]) -> dict[str, str]:
+    """Each field's docstring, inherited ones included (a subclass's own docstring wins)."""
+    docs: dict[str, str] = {}
+    for cls in reversed(model.__mro__):
+        if issubclass(cls, BaseModel) and cls is not BaseModel:
+            docs.update(_own_attribute_docstrings(cls))
+    return docs
+
+
+class IntentJsonSchema(GenerateJsonSchema):
+    """Pydantic's generator, plus field docstrings as descriptions and mappings closed to unnamed keys."""
+
+    def model_schema(self, schema: core_schema.ModelSchema) -> JsonSchemaValue:
+        json_schema = super().model_schema(schema)
+        docs = attribute_docstrings(schema["cls"])
+        properties = json_schema.get("properties", {})
+        for name, prop in properties.items():
+            if name in docs and "description" not in prop:  # an explicit Field(description=...) wins
+                properties[name] = {**prop, "description": docs[name]}
+        return json_schema
 
     def dict_schema(self, schema: core_schema.DictSchema) -> JsonSchemaValue:
         # pydantic writes `dict[Name, X]` as patternProperties, which leaves keys that miss the pattern
@@ -64,7 +114,7 @@ def _tidy(node: Any) -> Any:
 
 def intent_json_schema() -> dict[str, Any]:
     """The intent's JSON Schema as a dict, with `$schema`, `$id` and `title`."""
-    schema: dict[str, Any] = _tidy(Intent.model_json_schema(schema_generator=_IntentJsonSchema))
+    schema: dict[str, Any] = _tidy(Intent.model_json_schema(schema_generator=IntentJsonSchema))
     schema.update({"$schema": DIALECT, "$id": SCHEMA_ID, "title": TITLE})
     return schema
 
