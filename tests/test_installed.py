@@ -63,7 +63,7 @@ def test_build_validate_analyze_schema_from_another_directory(installed: tuple[P
     assert "valid, no findings" in run([bag, "validate", "lab.yaml", "--rendered", "-o", "out"], work).stdout
     run([bag, "analyze", "lab.yaml", "-o", "analysis"], work)
     assert (work / "analysis" / "analysis.md").is_file()
-    assert '"title": "Intent"' in run([bag, "schema"], work).stdout
+    assert '"$id": "urn:bag-intent-generator:schema:intent:1"' in run([bag, "schema"], work).stdout
 
 
 def test_diff_base_from_another_directory(installed: tuple[Path, Path]) -> None:

@@ -67,3 +67,39 @@ def speed_token(bps: int) -> str:
             value = Decimal(bps) / factor
             return f"{value.normalize():f}{suffix}"
     return str(bps)
+
+
+# --------------------------------------------------------------------------- the same grammar for editors
+# JSON Schema patterns (ECMA-262 syntax, also valid Python) that accept exactly the strings the parsers
+# above accept, so an editor marks what the loader would refuse. ASCII digits only: an editor should
+# not encourage other scripts' digits even where Python's `\d` admits them.
+
+_DIGITS = "[0-9]+"
+_UNIT = "(?:[Bb][Pp][Ss]|[Bb]/[Ss]|[Bb])?"
+_POSITIVE = "(?:[0-9]*[1-9][0-9]*(?:\\.[0-9]+)?|[0-9]+\\.[0-9]*[1-9][0-9]*)"
+
+
+def _speed(gap: str) -> str:
+    """Number, multiplier and unit; the fraction may not go below one bit per second (1.5 is not a speed)."""
+    alternatives = []
+    for suffix, factor in _SUFFIX.items():
+        decimals = len(str(factor)) - 1
+        fraction = "(?:\\.0+)?" if decimals == 0 else f"(?:\\.[0-9]{{1,{decimals}}}0*)?"
+        letter = f"[{suffix}{suffix.lower()}]" if suffix else ""
+        alternatives.append(f"{_DIGITS}{fraction}{gap}{letter}")
+    return "(?:" + "|".join(alternatives) + ")" + _UNIT
+
+
+def speed_pattern() -> str:
+    """A bandwidth string as `parse_bps` accepts it: 800G, 1.6T, 400Gbps, 100 Mb/s."""
+    return "^\\s*" + _speed("\\s*") + "\\s*$"
+
+
+def breakout_pattern() -> str:
+    """A breakout string as the intent accepts it: 2x400G (at least one lane; no space inside the speed)."""
+    return "^\\s*0*[1-9][0-9]*\\s*[xX]\\s*" + _speed("") + "\\s*$"
+
+
+def ratio_pattern() -> str:
+    """A ratio string as `parse_ratio` accepts it, both sides positive: 4.5:1, 4.5."""
+    return f"^\\s*{_POSITIVE}\\s*(?::\\s*{_POSITIVE})?\\s*$"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -17,17 +18,22 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     PlainSerializer,
+    WithJsonSchema,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
-from generator.units import parse_bps, parse_ratio, speed_token
+from generator.units import breakout_pattern, parse_bps, parse_ratio, ratio_pattern, speed_pattern, speed_token
 
 # --------------------------------------------------------------------------- safe strings
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$|^[a-z]$")
-_UNSAFE_RE = re.compile(r"[\x00-\x1f\x7f\"{};#!\\`$]")
+# a regex character class, written so that it means the same in Python and in JSON Schema (ECMA-262)
+_UNSAFE_CHARS = r'\x00-\x1f\x7f"{};#!\\`$'
+_UNSAFE_RE = re.compile(f"[{_UNSAFE_CHARS}]")
 _ENV_RE = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 
 
@@ -88,15 +94,102 @@ def _ratio(value: Any) -> float:
         raise PydanticCustomError("ratio", str(exc), {}) from exc
 
 
-Name = Annotated[str, AfterValidator(_check_name)]
-Text = Annotated[str, AfterValidator(_check_text)]
-EnvVar = Annotated[str, AfterValidator(_check_env)]
-Bandwidth = Annotated[int, BeforeValidator(_bps), PlainSerializer(speed_token, return_type=str)]
-Ratio = Annotated[float, BeforeValidator(_ratio)]
+# --------------------------------------------------------------------------- JSON Schema of the custom types
+# What editors and `check-jsonschema` see (`python -m generator schema`). The validators above stay the
+# authority; these schemas accept what they accept, so an editor marks only what the loader would refuse.
+# Patterns use the syntax common to ECMA-262 (editors, check-jsonschema) and Python (jsonschema).
+# `patternErrorMessage` is the message VS Code's and the YAML language server's validators show instead
+# of the raw pattern; other validators ignore the unknown keyword.
+
+_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+_IPV4 = f"{_OCTET}(?:\\.{_OCTET}){{3}}"
+_H16 = "[0-9A-Fa-f]{1,4}"
+_IPV6 = (
+    "(?:"
+    + "|".join(
+        [
+            f"(?:{_H16}:){{7}}{_H16}",
+            f"(?:{_H16}:){{1,7}}:",
+            *(f"(?:{_H16}:){{1,{6 - k}}}(?::{_H16}){{1,{k + 1}}}" for k in range(6)),
+            f":(?:(?::{_H16}){{1,7}}|:)",
+        ]
+    )
+    + ")"
+)
+
+
+def _string(pattern: str, message: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "string", "pattern": pattern, "patternErrorMessage": message, **extra}
+
+
+_NAME_JSON = _string(
+    _NAME_RE.pattern,
+    "not a name: use 1-24 lowercase letters, digits and '-', starting with a letter and not ending with '-'",
+    maxLength=24,
+)
+_TEXT_JSON = _string(
+    f"^[^{_UNSAFE_CHARS}]*$",
+    "contains a character that could alter a device config: no quotes, braces, ';', '#', '!', '$', "
+    "backslashes or control characters",
+    maxLength=120,
+)
+_ENV_JSON = _string(
+    _ENV_RE.pattern, "not an environment variable name: use A-Z, 0-9 and '_'", examples=["BAG_BGP_PASSWORD"]
+)
+_BANDWIDTH_JSON = {
+    "anyOf": [
+        _string(speed_pattern(), "not a speed: write bits per second like 800G, 1.6T, 400Gbps or 100 Mb/s"),
+        {"type": "integer", "minimum": 0},
+    ],
+    "examples": ["800G", "1.6T", 400000000000],
+}
+_BREAKOUT_JSON = _string(
+    breakout_pattern(), "not a breakout: write LANESxSPEED like 2x400G or 8x100G", examples=["2x400G"]
+)
+_RATIO_JSON = {
+    "anyOf": [
+        _string(ratio_pattern(), "not a ratio: write a positive N:1 like 4.5:1, or a number like 4.5"),
+        {"type": "number", "exclusiveMinimum": 0},
+    ],
+    "examples": ["4.5:1", 4.5],
+}
+_IPV4_NET_JSON = _string(
+    f"^{_IPV4}(?:/(?:3[0-2]|[12]?[0-9]|{_IPV4}))?$",
+    "not an IPv4 prefix: write it like 10.1.0.0/24",
+    examples=["10.1.0.0/24"],
+)
+_IPV6_NET_JSON = _string(
+    f"^{_IPV6}(?:/(?:12[0-8]|1[01][0-9]|[1-9]?[0-9]))?$",
+    "not an IPv6 prefix: write it like fd00:1:1::/64",
+    examples=["fd00:1:1::/64"],
+)
+
+
+@dataclass(frozen=True)
+class StringForm:
+    """JSON Schema of a model that may also be written as one string (a Breakout as `2x400G`)."""
+
+    json_schema: dict[str, Any]
+
+    def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        return {"anyOf": [self.json_schema, handler(core_schema)]}
+
+
+Name = Annotated[str, AfterValidator(_check_name), WithJsonSchema(_NAME_JSON)]
+Text = Annotated[str, AfterValidator(_check_text), WithJsonSchema(_TEXT_JSON)]
+EnvVar = Annotated[str, AfterValidator(_check_env), WithJsonSchema(_ENV_JSON)]
+Bandwidth = Annotated[
+    int, BeforeValidator(_bps), PlainSerializer(speed_token, return_type=str), WithJsonSchema(_BANDWIDTH_JSON)
+]
+Ratio = Annotated[float, BeforeValidator(_ratio), WithJsonSchema(_RATIO_JSON)]
 PositiveInt = Annotated[int, Field(ge=1)]
-IPv4Net = Annotated[ipaddress.IPv4Network, PlainSerializer(str, return_type=str)]
-IPv6Net = Annotated[ipaddress.IPv6Network, PlainSerializer(str, return_type=str)]
-AnyNet = Annotated[ipaddress.IPv4Network | ipaddress.IPv6Network, PlainSerializer(str, return_type=str)]
+IPv4Net = Annotated[ipaddress.IPv4Network, PlainSerializer(str, return_type=str), WithJsonSchema(_IPV4_NET_JSON)]
+IPv6Net = Annotated[ipaddress.IPv6Network, PlainSerializer(str, return_type=str), WithJsonSchema(_IPV6_NET_JSON)]
+AnyNet = Annotated[
+    ipaddress.IPv4Network | ipaddress.IPv6Network,
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"anyOf": [_IPV4_NET_JSON, _IPV6_NET_JSON]}),
+]
 
 Platform = Literal["eos", "frr", "iosxr", "junos"]
 
@@ -104,6 +197,9 @@ Platform = Literal["eos", "frr", "iosxr", "junos"]
 class Strict(BaseModel):
     """Base: unknown fields are errors (a typo must never be silently ignored)."""
 
+    # The docstring under each field is its description in the JSON schema: generator.intent.json_schema
+    # reads it when exporting. Not pydantic's use_attribute_docstrings, which re-reads this file for every
+    # class at import (about 120 ms on Python 3.11, paid by every command).
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
 
@@ -114,7 +210,9 @@ class Breakout(Strict):
     """A port split into `lanes` sub-interfaces of `speed` each (e.g. 2x400G on an 800G port)."""
 
     lanes: PositiveInt
+    """Sub-interfaces one port splits into: the 2 of 2x400G."""
     speed: Bandwidth
+    """Speed of each sub-interface in bits per second, e.g. 400G (of 2x400G); also 1.6T, 400Gbps or an integer."""
 
 
 def _breakout(value: Any) -> Any:
@@ -126,16 +224,36 @@ def _breakout(value: Any) -> Any:
     return value
 
 
+BreakoutSpec = Annotated[Breakout, BeforeValidator(_breakout), StringForm(_BREAKOUT_JSON)]
+
+
 class Hardware(Strict):
     """A chassis or fixed switch: its platform decides the config syntax."""
 
     platform: Platform
+    """Network OS, which decides the config syntax: eos (Arista EOS), frr (FRRouting), iosxr (Cisco IOS XR) or junos
+    (Juniper Junos).
+    """
     model: Text = ""
+    """Chassis or switch model, free text for the config header, e.g. 'Arista 7800R4 12-slot 432x800G'. At most 120
+    characters, without quotes, braces, ';', '#', '!', '$' or backslashes.
+    """
     line_cards: PositiveInt = 1
+    """Line cards per chassis (1 for a fixed switch); links are striped across them so one card's failure costs each
+    peer a small share.
+    """
     ports_per_line_card: PositiveInt
+    """Front-panel ports per line card, e.g. 36 for a 36x800G Jericho3 card."""
     port_speed: Bandwidth
-    breakouts: list[Annotated[Breakout, BeforeValidator(_breakout)]] = []
+    """Speed of one port in bits per second: 800G, 1.6T, 400Gbps, or an integer (800000000000)."""
+    breakouts: list[BreakoutSpec] = []
+    """Breakout modes of the ports, as LANESxSPEED strings (2x400G, 8x100G) or {lanes, speed} mappings; a link slower
+    than the port uses the breakout of its speed.
+    """
     os_version: Text = ""
+    """OS release, e.g. 25.1.1; checks that depend on the release read it (IOS XR before 25.1.1 sends only
+    non-transitive link bandwidth).
+    """
 
     @property
     def ports(self) -> int:
@@ -149,41 +267,85 @@ class Pools(Strict):
     """Address pools of one scope (a region or a region pair)."""
 
     p2p_ipv4: IPv4Net | None = None
+    """IPv4 pool for the /31 of every point-to-point link of this scope, e.g. 10.1.0.0/24; addresses are fixed by BAG
+    switch and port. Omit for no IPv4 on these links.
+    """
     p2p_ipv6: IPv6Net | None = None
+    """IPv6 pool for the /127 of every point-to-point link of this scope, e.g. fd00:1:1::/64; addresses are fixed by BAG
+    switch and port. Omit for no IPv6 on these links.
+    """
 
 
 class RegionPools(Pools):
+    """Address pools of a region: its fabric links and the loopbacks of its devices."""
+
     loopback_ipv4: IPv4Net
+    """IPv4 pool for the /32 loopback of every device of the region (BAG and fabric switches), e.g. 10.255.1.0/24."""
     loopback_ipv6: IPv6Net | None = None
+    """IPv6 pool for the /128 loopback of every device of the region, e.g. fd00:ff:1::/64. Omit for no IPv6 loopbacks.
+    """
 
 
 class AsnPlan(Strict):
     """RFC 7938 style: BAG switches share an ASN per scope; fabric switches share one per scope."""
 
     bag_base: Annotated[int, Field(ge=1, le=4294967294)] = 4200000000
+    """First ASN of the BAG switches (1-4294967294; RFC 6996 private range 4200000000-4294967294), e.g. 4200000001; each
+    scope takes the next one.
+    """
     bag_scope: Literal["region", "plane", "switch"] = "region"
+    """Which BAG switches share an ASN: region (all of a region), plane (each plane of a region) or switch (one ASN
+    each).
+    """
     fabric_base: Annotated[int, Field(ge=1, le=4294967294)] = 4200100000
+    """First ASN of the fabric (spine or edge) switches (1-4294967294), e.g. 4200001001; each scope takes the next one.
+    """
     fabric_scope: Literal["fabric", "plane", "switch"] = "fabric"
+    """Which fabric switches share an ASN: fabric (all of a fabric), plane (each plane of a fabric) or switch (one ASN
+    each).
+    """
     reuse_fabric_asns_across_regions: bool = False
+    """Number fabric ASNs from fabric_base again in every region (RFC 7938 5.2.2); the fabric switches then accept their
+    own ASN in paths (allowas-in 1).
+    """
 
 
 # --------------------------------------------------------------------------- routing policy
 
 
 class Bfd(Strict):
+    """Bidirectional Forwarding Detection on the eBGP sessions."""
+
     enabled: bool = True
+    """Run BFD on every eBGP session, so a failed link is detected in interval_ms x multiplier."""
     interval_ms: Annotated[int, Field(ge=50, le=60000)] = 300
+    """BFD transmit and receive interval in milliseconds (50-60000), e.g. 300."""
     multiplier: Annotated[int, Field(ge=2, le=50)] = 3
+    """Missed BFD packets before the session is declared down (2-50), e.g. 3."""
 
 
 class BgpPolicy(Strict):
+    """eBGP settings shared by every session of the network."""
+
     keepalive: Annotated[int, Field(ge=1, le=3600)] = 3
+    """BGP keepalive timer in seconds (1-3600), e.g. 3."""
     hold: Annotated[int, Field(ge=3, le=65535)] = 9
+    """BGP hold timer in seconds (3-65535), at least 3 x keepalive, e.g. 9."""
     bfd: Bfd = Bfd()
+    """BFD on the eBGP sessions."""
     maximum_paths: Annotated[int, Field(ge=1, le=1024)] = 128
+    """Equal- or unequal-cost paths BGP installs per prefix (1-1024), e.g. 128; FRR takes at most 256."""
     multipath_relax: bool = True
+    """Allow multipath across neighbours with different ASNs (needed where paths come from several fabric or BAG ASNs).
+    """
     password_env: EnvVar | None = None
+    """Name of the environment variable that holds the BGP session password at push time, e.g. BAG_BGP_PASSWORD; configs
+    carry only ${NAME}. Omit for no password.
+    """
     drain: Literal["withdraw", "shutdown"] = "withdraw"
+    """How a drained plane stops carrying traffic: withdraw (sessions stay up, nothing is announced) or shutdown
+    (sessions are shut).
+    """
 
     @model_validator(mode="after")
     def _hold_vs_keepalive(self) -> BgpPolicy:
@@ -204,19 +366,43 @@ class LinkBandwidthPolicy(Strict):
     """
 
     enabled: bool = True
+    """Attach the link-bandwidth extended community to routes and balance traffic in proportion to it (UCMP); false
+    gives plain ECMP.
+    """
     transitive: bool = True
+    """Send the community as transitive (type 0x00), which FRR and Junos need to pass it over eBGP; false sends
+    non-transitive (0x40).
+    """
     fabric_to_bag: Literal["link"] = "link"
+    """Value fabric switches advertise toward the BAG: link (the capacity of the session's own link)."""
     bag_to_fabric: Literal["link", "cumulative"] = "cumulative"
+    """Value BAG switches advertise toward the fabric: cumulative (the sum of their multipaths, so upstream weights
+    follow capacity after failures) or link.
+    """
     bag_to_bag: Literal["link", "cumulative"] = "link"
+    """Value BAG switches advertise to the BAG switches of other regions: link or cumulative."""
     on_missing: Literal["ecmp", "skip", "default-weight"] = "ecmp"
+    """What receivers do with multipaths of which one lacks the community: ecmp (fall back to equal cost), skip (ignore
+    such paths) or default-weight (give them a default weight).
+    """
     frr_unit: Bandwidth | Literal["auto"] = "auto"
+    """Bandwidth that one FRR link-bandwidth unit stands for, in bits per second (500M, 50G) or auto (the smallest unit
+    that keeps every FRR value <= 25600 and every sum < 2^32 bytes/s). Pin it so adding links cannot rescale every
+    router's values.
+    """
 
 
 class Budgets(Strict):
     """Design limits that the capacity analysis enforces (exceeding one is an error)."""
 
     l2_to_bag_oversubscription: Ratio = 4.5
+    """Largest allowed ratio of a fabric plane's downlink capacity to its uplink capacity toward the BAG, as N:1 or a
+    number, e.g. 4.5:1 or 4.5; exceeding it is an error.
+    """
     bag_to_bag_oversubscription: Ratio | None = None
+    """Largest allowed ratio of a region's fabric uplink capacity to its BAG-to-BAG capacity, as N:1 or a number, e.g.
+    4.0:1 or 4. Omit for no limit.
+    """
 
 
 # --------------------------------------------------------------------------- topology
@@ -226,89 +412,163 @@ class Placement(Strict):
     """Tags BAG switches with a data hall and power domain for failure-domain analysis."""
 
     planes: list[PositiveInt] = []
+    """BAG planes this rule covers, e.g. [1, 2]; empty means every plane."""
     switches: list[PositiveInt] = []
+    """BAG switch numbers (within each plane) this rule covers, e.g. [1]; empty means every switch."""
     data_hall: Name
+    """Data hall the covered switches stand in, e.g. hall-a (a failure domain in the analysis)."""
     power_domain: Name
+    """Power-distribution domain feeding the covered switches, e.g. pdu-a (a failure domain in the analysis)."""
 
 
 class BagLayer(Strict):
+    """The BAG switches of one region: planes of identical switches."""
+
     planes: PositiveInt
+    """BAG planes of the region; plane k of every fabric attaches to BAG plane k. Losing a plane loses 1/planes of the
+    capacity.
+    """
     switches_per_plane: PositiveInt
+    """BAG switches in each plane."""
     hardware: Name
+    """Hardware profile of the BAG switches: a key of `hardware`, e.g. bag-7800r4-12."""
     drained_planes: list[PositiveInt] = []
+    """Planes taken out of service: their devices render but announce nothing (or shut their sessions, see bgp.drain),
+    e.g. [2].
+    """
     placement: list[Placement] = []
+    """Data hall and power domain of the BAG switches, for failure-domain analysis; the first rule that covers a switch
+    applies.
+    """
 
 
 class Downlinks(Strict):
     """Southbound capacity of each fabric switch toward its L2 zone (for oversubscription)."""
 
     count: PositiveInt
+    """Downlinks of each fabric switch toward its L2 zone, e.g. 52."""
     speed: Bandwidth
+    """Speed of each downlink in bits per second: 800G, 1.6T, 400Gbps, or an integer (800000000000)."""
 
 
 class FabricLinkOverride(Strict):
     """Exception to the even spread: exactly `links` between one fabric switch and one BAG switch."""
 
     plane: PositiveInt
+    """Plane of the fabric switch and of the BAG switch."""
     fabric_switch: PositiveInt
+    """Number of the fabric switch within its plane (1-based)."""
     bag_switch: PositiveInt
+    """Number of the BAG switch within the plane (1-based)."""
     links: Annotated[int, Field(ge=0)]
+    """Links between the two switches instead of the even share (0 removes them)."""
 
 
 class Fabric(Strict):
     """An L2 spine fabric. Its plane k attaches to BAG plane k (Meta's NSF and DSF edge pods)."""
 
     name: Name
+    """Fabric name, unique in the region and used in device names, e.g. e1 (1-24 lowercase letters, digits and '-')."""
     kind: Literal["nsf", "dsf"]
+    """nsf (non-scheduled fabric: spine switches) or dsf (disaggregated scheduled fabric: edge pods)."""
     switches_per_plane: PositiveInt
+    """Fabric switches in each plane that attach to the BAG."""
     uplinks_per_switch: PositiveInt
+    """Links from each fabric switch to the BAG switches of its plane, spread evenly over them."""
     uplink_speed: Bandwidth | None = None
+    """Speed of each uplink in bits per second: 800G, 1.6T, 400Gbps, or an integer (800000000000). Omit to use the
+    fabric hardware's port speed.
+    """
     downlinks: Downlinks
+    """Southbound capacity of each fabric switch, for the oversubscription analysis."""
     hardware: Name
+    """Hardware profile of the fabric switches: a key of `hardware`, e.g. stsw-51t."""
     prefixes: list[AnyNet] = Field(min_length=1)
+    """Prefixes the fabric announces to the BAG (IPv4 or IPv6), e.g. [10.101.0.0/16, 'fd00:101::/48']; nothing else is
+    accepted from it.
+    """
     oversubscription_budget: Ratio | None = None
+    """Oversubscription budget of this fabric as N:1 or a number, e.g. 5.5:1; omit to use
+    budgets.l2_to_bag_oversubscription.
+    """
     link_overrides: list[FabricLinkOverride] = []
+    """Exceptions to the even spread of uplinks, one per fabric switch and BAG switch pair."""
 
 
 class Region(Strict):
+    """A region: one BAG layer and the L2 fabrics attached to it."""
+
     name: Name
+    """Region name, used in device and policy names, e.g. east (1-24 lowercase letters, digits and '-')."""
     bag: BagLayer
+    """The region's BAG layer: planes, switches and hardware."""
     fabrics: list[Fabric] = Field(min_length=1)
+    """The L2 fabrics that attach to this region's BAG (at least one)."""
     addressing: RegionPools
+    """Address pools of the region: fabric links and loopbacks."""
 
 
 class InterRegionOverride(Strict):
     """Exception to the default wiring: a BAG switch of `region` with a different link count."""
 
     region: Name
+    """Region of the BAG switch, one of the pair's two regions."""
     plane: PositiveInt
+    """Plane of the BAG switch."""
     switch: PositiveInt
+    """Number of the BAG switch within its plane (1-based)."""
     links: Annotated[int, Field(ge=0)]
+    """Links of this switch toward the other region instead of links_per_switch (0 removes them)."""
 
 
 class InterRegion(Strict):
     """BAG-to-BAG links of one region pair: planar (switch i <-> switch i) or spread."""
 
     between: Annotated[list[Name], Field(min_length=2, max_length=2)]
+    """The two regions this pair connects, e.g. [east, west]."""
     topology: Literal["planar", "spread"]
+    """planar (switch i of plane p to the same switch of the other region) or spread (each switch's links spread over
+    several switches and planes of the other region).
+    """
     links_per_switch: PositiveInt
+    """Links from each BAG switch of the first region to the other region."""
     spread_width: PositiveInt | None = None
+    """With spread: how many remote BAG switches one switch's links are spread over; omit for min(links_per_switch,
+    remote switches).
+    """
     speed: Bandwidth | None = None
+    """Speed of each BAG-to-BAG link in bits per second: 800G, 1.6T, 400Gbps, or an integer (800000000000). Omit to use
+    the first region's BAG port speed.
+    """
     addressing: Pools
+    """Address pools for the pair's links."""
     macsec_profile: Name | None = None
+    """Name of the MACsec profile protecting the pair's links, e.g. bag-macsec; omit for none."""
     link_overrides: list[InterRegionOverride] = []
+    """Exceptions to links_per_switch for single BAG switches."""
 
 
 class Intent(Strict):
     """A BAG network: hardware, regions with their BAG layer and fabrics, and region pairs."""
 
     name: Name
+    """Name of the network, e.g. prometheus (1-24 lowercase letters, digits and '-'); names the lab and the inventory.
+    """
     description: Text = ""
+    """One line about the network, at most 120 characters."""
     hardware: dict[Name, Hardware] = Field(min_length=1)
+    """Hardware profiles by name (1-24 lowercase letters, digits and '-'), referred to by BAG layers and fabrics."""
     asn: AsnPlan = AsnPlan()
+    """How ASNs are assigned (RFC 7938)."""
     bgp: BgpPolicy = BgpPolicy()
+    """eBGP timers, BFD, multipath, password and drain behaviour, the same on every session."""
     link_bandwidth: LinkBandwidthPolicy = LinkBandwidthPolicy()
+    """Link-bandwidth extended community and UCMP policy."""
     budgets: Budgets = Budgets()
+    """Oversubscription limits the capacity analysis enforces."""
     mtu: Annotated[int, Field(ge=1280, le=9216)] = 9214
+    """IP MTU of every link in bytes (1280-9216), e.g. 9214."""
     regions: list[Region] = Field(min_length=1)
+    """Regions: each has a BAG layer, its fabrics and its address pools."""
     inter_region: list[InterRegion] = []
+    """BAG-to-BAG links between pairs of regions."""
