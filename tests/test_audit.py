@@ -36,6 +36,10 @@ def on_platform(data: dict[str, Any], platform: str, profiles: list[str] | None 
         if profiles is None or name in profiles:
             hw["platform"] = platform
             hw["os_version"] = OS_VERSION[platform]
+            # a management interface named for another platform (prometheus: EOS Management0) goes too
+            override = data.get("management", {}).get("by_hardware", {}).get(name, {})
+            if platform != "eos":
+                override.pop("interface", None)
     return data
 
 

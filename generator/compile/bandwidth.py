@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from generator.compile.wiring import Wiring
 from generator.intent.schema import Intent
-from generator.units import speed_token
 
 FRR_MAX_SET_VALUE = 25600  # largest `set extcommunity bandwidth` value FRR 8.4 accepts (Mbps)
 FRR_MAX_BYTES_PER_SECOND = 2**32  # FRR 8.4 decodes values at or above this wrongly
@@ -133,6 +133,23 @@ def global_admin(asn: int) -> int:
     return asn if asn <= 0xFFFF else AS_TRANS
 
 
+_EOS_SUFFIXES = (("G", 10**9), ("M", 10**6), ("K", 10**3))
+
+
+def eos_lbw(bps: int) -> str:
+    """EOS `set extcommunity lbw` value: a plain number of bits per second or `nn.nn` with K, M or G.
+
+    EOS has no T suffix, so 1.6 Tbps is written 1600G (EOS User Manual, "set extcommunity (route-map)":
+    the lbw value is `0-4294967295` or `nn.nn(K|M|G)`). The largest suffix that keeps a whole number or two
+    decimals is used; anything finer is written as the plain number.
+    """
+    for suffix, factor in _EOS_SUFFIXES:
+        if bps >= factor and (bps * 100) % factor == 0:
+            value = Decimal(bps) / factor
+            return f"{value.normalize():f}{suffix}"
+    return str(bps)
+
+
 def encode_value(platform: str, bps: int, scale: Scale, asn: int) -> str:
     """A fixed link-bandwidth value in the platform's own syntax and unit."""
     units = scale.units(bps) if scale.scaled else 0
@@ -140,9 +157,9 @@ def encode_value(platform: str, bps: int, scale: Scale, asn: int) -> str:
     if platform == "frr":
         return str(units if scale.scaled else max(1, bps // 10**6))  # Mbps
     if platform == "eos":
-        return speed_token(wire_bps)  # bits per second with a K/M/G suffix
+        return eos_lbw(wire_bps)  # bits per second: a plain number or a K/M/G suffix (no T)
     if platform == "iosxr":
-        return f"{global_admin(asn)}:{wire_bps // 1000}"  # kbps in an extcommunity-set bandwidth
+        return f"{global_admin(asn)}:{wire_bps}"  # bits per second in an extcommunity-set bandwidth
     if platform == "junos":
         return f"bandwidth:{global_admin(asn)}:{wire_bps // 8}"  # bytes per second
     raise ValueError(f"unknown platform {platform}")

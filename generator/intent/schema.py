@@ -88,9 +88,64 @@ def _ratio(value: Any) -> float:
         raise PydanticCustomError("ratio", str(exc), {}) from exc
 
 
+_CRYPT_RE = re.compile(r"^\$(6|5|y)\$[A-Za-z0-9./$=]{8,200}$")
+_RAW_FORBIDDEN = ("/*", "*/")
+
+
+def _check_crypt(value: str) -> str:
+    """A crypt(3) hash (sha512 `$6$`, sha256 `$5$`, yescrypt `$y$`): never a clear-text password."""
+    if not _CRYPT_RE.match(value):
+        raise PydanticCustomError(
+            "hashed_secret",
+            "is not a crypt hash; give a SHA-512 crypt string like '$6$salt$hash' "
+            "(`openssl passwd -6`), or `secret_env` to read it from the environment at push time",
+            {},
+        )
+    return value
+
+
+def _check_raw_line(value: str) -> str:
+    """A raw config line: any printable text, but one line, no comment delimiters, and no `end`
+    (which would close the config early on EOS, IOS XR and FRR)."""
+    bad = re.search(r"[\x00-\x1f\x7f]", value)
+    if bad:
+        raise PydanticCustomError(
+            "config_injection",
+            "contains the control character {char}; a raw line must be one printable line",
+            {"char": repr(bad.group(0))},
+        )
+    if any(token in value for token in _RAW_FORBIDDEN):
+        raise PydanticCustomError(
+            "config_injection", "contains a comment delimiter ('/*' or '*/'), which could hide config lines", {}
+        )
+    if value.strip() in ("end", "exit-address-family") or len(value) > 400:
+        raise PydanticCustomError(
+            "config_injection", "'{value}' would end the config or a block early, or is too long", {"value": value}
+        )
+    return value
+
+
+_VRF_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+
+
+def _check_vrf(value: str) -> str:
+    if not _VRF_RE.match(value) or value.lower() in ("default", "all"):
+        raise PydanticCustomError(
+            "invalid_vrf",
+            "'{value}' is not a usable VRF name: 1-32 letters, digits, '_' or '-', starting with a letter, "
+            "and not 'default' or 'all'",
+            {"value": value},
+        )
+    return value
+
+
 Name = Annotated[str, AfterValidator(_check_name)]
+VrfName = Annotated[str, AfterValidator(_check_vrf)]
 Text = Annotated[str, AfterValidator(_check_text)]
 EnvVar = Annotated[str, AfterValidator(_check_env)]
+HashedSecret = Annotated[str, AfterValidator(_check_crypt)]
+RawLine = Annotated[str, AfterValidator(_check_raw_line)]
+IPv4Addr = Annotated[ipaddress.IPv4Address, PlainSerializer(str, return_type=str)]
 Bandwidth = Annotated[int, BeforeValidator(_bps), PlainSerializer(speed_token, return_type=str)]
 Ratio = Annotated[float, BeforeValidator(_ratio)]
 PositiveInt = Annotated[int, Field(ge=1)]
@@ -155,6 +210,7 @@ class Pools(Strict):
 class RegionPools(Pools):
     loopback_ipv4: IPv4Net
     loopback_ipv6: IPv6Net | None = None
+    management_ipv4: IPv4Net | None = None  # this region's management subnet (else management.ipv4_pool)
 
 
 class AsnPlan(Strict):
@@ -299,6 +355,95 @@ class InterRegion(Strict):
     link_overrides: list[InterRegionOverride] = []
 
 
+# --------------------------------------------------------------------------- management (replace-safe configs)
+
+
+class LocalUser(Strict):
+    """A local account. The secret is a crypt hash, or read from the environment at push time."""
+
+    name: Name
+    role: Literal["admin", "read-only"] = "admin"
+    hashed_secret: HashedSecret | None = None
+    secret_env: EnvVar | None = None
+
+    @model_validator(mode="after")
+    def _one_secret(self) -> LocalUser:
+        if (self.hashed_secret is None) == (self.secret_env is None):
+            raise PydanticCustomError(
+                "user_secret",
+                "user '{name}' needs exactly one of hashed_secret or secret_env",
+                {"name": self.name},
+            )
+        return self
+
+
+class AaaServer(Strict):
+    address: IPv4Addr
+    key_env: EnvVar
+
+
+class Snmp(Strict):
+    community_env: EnvVar | None = None  # read-only community, resolved at push time
+    location: Text = ""
+    contact: Text = ""
+
+
+class RawLines(Strict):
+    """Per-platform escape hatch: lines appended verbatim at the end of the config (Junos: top-level
+    statements in brace form, each on one line with balanced braces)."""
+
+    eos: list[RawLine] = []
+    frr: list[RawLine] = []
+    iosxr: list[RawLine] = []
+    junos: list[RawLine] = []
+
+    @model_validator(mode="after")
+    def _junos_balanced(self) -> RawLines:
+        for line in self.junos:
+            if line.count("{") != line.count("}"):
+                raise PydanticCustomError(
+                    "unbalanced_braces", "Junos raw line '{line}' has unbalanced braces", {"line": line}
+                )
+        return self
+
+
+class ManagementSettings(Strict):
+    """Everything a device needs to stay reachable and manageable after a full config replace.
+
+    Every field is optional here so that a hardware profile or a role can override only what differs;
+    `Management` (the intent's top-level block) gives the defaults.
+    """
+
+    interface: Text | None = None  # default by platform: Management1, MgmtEth0/RP0/CPU0/0, fxp0
+    vrf: VrfName | None = None
+    users: list[LocalUser] | None = None
+    tacacs: list[AaaServer] | None = None
+    radius: list[AaaServer] | None = None
+    ntp: list[IPv4Addr] | None = None
+    syslog: list[IPv4Addr] | None = None
+    snmp: Snmp | None = None
+    lldp: bool | None = None
+    raw: RawLines | None = None
+
+
+class Management(ManagementSettings):
+    """Defaults for every device, then `by_hardware` (profile name) and `by_role` (bag, spine, edge) override."""
+
+    ipv4_pool: IPv4Net | None = None  # one management subnet for the whole network (or per region)
+    gateway: IPv4Addr | None = None  # default: the first host of the pool
+    by_hardware: dict[Name, ManagementSettings] = {}
+    by_role: dict[Literal["bag", "spine", "edge"], ManagementSettings] = {}
+
+
+class MacsecProfile(Strict):
+    """A pre-shared-key MACsec profile (static CAK): key material only as environment references."""
+
+    cipher: Literal["gcm-aes-xpn-256", "gcm-aes-256", "gcm-aes-xpn-128", "gcm-aes-128"] = "gcm-aes-xpn-256"
+    ckn_env: EnvVar
+    cak_env: EnvVar
+    key_server_priority: Annotated[int, Field(ge=0, le=255)] = 16
+
+
 class Intent(Strict):
     """A BAG network: hardware, regions with their BAG layer and fabrics, and region pairs."""
 
@@ -309,6 +454,8 @@ class Intent(Strict):
     bgp: BgpPolicy = BgpPolicy()
     link_bandwidth: LinkBandwidthPolicy = LinkBandwidthPolicy()
     budgets: Budgets = Budgets()
-    mtu: Annotated[int, Field(ge=1280, le=9216)] = 9214
+    mtu: Annotated[int, Field(ge=1280, le=9214)] = 9000  # IP MTU of every link; each platform encodes it
+    management: Management | None = None
+    macsec_profiles: dict[Name, MacsecProfile] = {}
     regions: list[Region] = Field(min_length=1)
     inter_region: list[InterRegion] = []
