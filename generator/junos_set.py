@@ -3,8 +3,8 @@
 Operators paste set commands and NAPALM's Junos driver loads them (`load set`); the tests check that this
 rendering and an independent Junos grammar (jnprsr) read the same statements from the brace form.
 Rules follow Junos `show configuration | display set`: a leaf's path from the top of the hierarchy,
-a bracketed list gives one command per element, an empty block is a statement, `inactive:` gives a `deactivate` command for the
-statement's path, comments are dropped.
+a bracketed list gives one command per element, an empty block is a statement, `inactive:` gives a
+`deactivate` command for the statement's path, comments are dropped.
 """
 
 from __future__ import annotations

@@ -45,7 +45,7 @@ AAA = (
 )
 NTP = "IOS XR System Management Configuration Guide, 'Implementing NTP': ntp / server vrf V A iburst / source vrf V IF"
 SYSLOG = "IOS XR System Monitoring Configuration Guide, 'Implementing System Logging': logging A vrf V severity S"
-SNMP = "IOS XR System Management Configuration Guide, 'Implementing SNMP': snmp-server vrf, community RO, location, contact"
+SNMP = "IOS XR System Management Configuration Guide, 'Implementing SNMP': snmp-server vrf, community RO, location"
 LLDP = "IOS XR Interface and Hardware Component Configuration Guide, 'Configuring LLDP' (global `lldp`)"
 MACSEC = (
     "xrdocs.io 'MACsec on NCS-5500 - Technology and Platform Overview', 'MACsec Basic Configuration' (key chain / "

@@ -56,7 +56,7 @@ class _Facts:
         self.unit_bps = unit_bps
         self.hostname = ""
         self.loopback = {"ipv4": "", "ipv6": ""}
-        self.interfaces: dict[str, dict[str, str]] = {}
+        self.interfaces: dict[str, dict[str, Any]] = {}
         self.bgp: dict[str, Any] = {"asn": 0, "router_id": "", "maximum_paths": set(), "multipath_relax": False}
         self.ucmp = False
         self.groups: dict[str, dict[str, Any]] = {}

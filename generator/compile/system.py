@@ -130,7 +130,7 @@ def management(intent: Intent, platform: str, hardware: str, role: str, address:
         snmp_community=ref(snmp.community_env) if snmp and snmp.community_env else "",
         snmp_location=snmp.location if snmp else "",
         snmp_contact=snmp.contact if snmp else "",
-        lldp=s.get("lldp") if s.get("lldp") is not None else True,
+        lldp=bool(s["lldp"]) if s.get("lldp") is not None else True,
         raw=tuple(getattr(raw, platform)) if raw else (),
     )
 
