@@ -169,6 +169,42 @@ CODES: tuple[Code, ...] = (
         "a template is missing or has a syntax error",
         "fix the template at the reported file and line, or build with the shipped templates",
     ),
+    Code(
+        "BAG250",
+        "error",
+        "the IP MTU needs an interface MTU a platform does not accept",
+        "lower `mtu` (IOS XR and Junos add the 14-byte Ethernet header to the interface MTU)",
+    ),
+    Code(
+        "BAG251",
+        "error",
+        "a management pool has fewer addresses than the devices it serves",
+        "widen the pool, or give each region its own `addressing.management_ipv4`",
+    ),
+    Code(
+        "BAG252",
+        "warning",
+        "EOS, IOS XR or Junos devices without management config",
+        "add a `management` block; a full replace would otherwise cut the devices off",
+    ),
+    Code(
+        "BAG253",
+        "error",
+        "an inter-region `macsec_profile` names no `macsec_profiles` entry",
+        "define the profile (ckn_env, cak_env) or fix the name",
+    ),
+    Code(
+        "BAG254",
+        "error",
+        "`management.by_hardware` names a hardware profile the intent lacks",
+        "use a name under `hardware`",
+    ),
+    Code(
+        "BAG255",
+        "error",
+        "a Junos management interface other than fxp0, em0, em1 or reN:mgmt-0",
+        "use one of those; `system management-instance` moves only them into mgmt_junos",
+    ),
 )
 
 CATALOGUE: dict[str, Code] = {c.code: c for c in CODES}

@@ -130,6 +130,46 @@ class Bgp(NamedTuple):
     neighbors: tuple[Neighbor, ...]
 
 
+class User(NamedTuple):
+    name: str
+    role: str  # the platform's spelling: EOS role, IOS XR group, Junos login class
+    secret: str  # a crypt hash, or a reference "${ENV}" resolved at push time
+
+
+class AaaServer(NamedTuple):
+    address: str
+    key: str  # always a reference "${ENV}"
+
+
+class Management(NamedTuple):
+    """What keeps a device reachable and manageable after a full replace (compiled from `management`)."""
+
+    interface: str
+    vrf: str  # the platform's name for it (Junos: always mgmt_junos)
+    ipv4: str  # "192.0.2.10/24" or "" when no pool covers the device
+    gateway: str
+    users: tuple[User, ...]
+    tacacs: tuple[AaaServer, ...]
+    radius: tuple[AaaServer, ...]
+    ntp: tuple[str, ...]
+    syslog: tuple[str, ...]
+    snmp_community: str  # "${ENV}" or ""
+    snmp_location: str
+    snmp_contact: str
+    lldp: bool
+    raw: tuple[str, ...]  # this platform's raw lines
+
+
+class Macsec(NamedTuple):
+    """A MACsec profile with pre-shared key material as "${ENV}" references (never the key itself)."""
+
+    name: str
+    cipher: str  # the platform's spelling of the cipher suite
+    ckn: str
+    cak: str
+    key_server_priority: int
+
+
 class Device(NamedTuple):
     name: str
     platform: str
@@ -152,6 +192,9 @@ class Device(NamedTuple):
     prefix_lists: tuple[PrefixList, ...]
     policies: tuple[Policy, ...]
     bgp: Bgp
+    interface_mtu: int = 0  # `mtu` as the platform means it (IOS XR, Junos: IP MTU + Ethernet header)
+    management: Management | None = None
+    macsec: tuple[Macsec, ...] = ()  # the profiles this device's interfaces use
 
 
 @dataclass(frozen=True, slots=True)

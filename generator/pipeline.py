@@ -8,6 +8,7 @@ reference or an impossible port count, and every problem reaches the user as a l
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from generator.validators.intent import check_intent
 from generator.validators.model import check_network
 from generator.validators.physical import check_pools, check_ports
 from generator.validators.plan import check_plan
+from generator.validators.system import check_system
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ def plan_checked(loaded: LoadedIntent) -> Planned:
     with paused_gc():
         wiring = wire(intent)
         findings += check_ports(loaded, wiring)
+        findings += check_system(loaded, Counter(node.region for node in wiring.nodes.values()))
         _stop_on_errors(findings)
         lay = layout(intent, wiring)
         findings += check_pools(loaded, wiring, lay)

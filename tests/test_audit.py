@@ -37,6 +37,10 @@ def on_platform(data: dict[str, Any], platform: str, profiles: list[str] | None 
         if profiles is None or name in profiles:
             hw["platform"] = platform
             hw["os_version"] = OS_VERSION[platform]
+            # a management interface named for another platform (prometheus: EOS Management0) goes too
+            override = data.get("management", {}).get("by_hardware", {}).get(name, {})
+            if platform != "eos":
+                override.pop("interface", None)
     return data
 
 
@@ -159,6 +163,69 @@ BREAKAGES = {
         "",
         "bgp.j2",
         "export: model 'TO-",
+    ),
+    "EOS management interface dropped": (
+        "eos",
+        "interface {{ m.interface }}\n",
+        "interface Ethernet99\n",
+        "management_tail.j2",
+        "management interface: model 'Management1', config 'Ethernet99'",
+    ),
+    "EOS NTP server outside the management VRF": (
+        "eos",
+        "ntp server vrf {{ m.vrf }} {{ host }} iburst",
+        "ntp server {{ host }} iburst",
+        "management_tail.j2",
+        "management ntp",
+    ),
+    "IOS XR management gateway dropped": (
+        "iosxr",
+        "   0.0.0.0/0 {{ m.gateway }}\n",
+        "",
+        "management.j2",
+        "management gateway: model '192.168.100.1', config ''",
+    ),
+    "Junos users dropped": (
+        "junos",
+        "{% for u in m.users %}\n        user",
+        "{% for u in m.users[1:] %}\n        user",
+        "device.j2",
+        "management users",
+    ),
+    "EOS MACsec key not rendered": (
+        "eos",
+        "      key {{ p.ckn }} 0 {{ p.cak }}\n",
+        "",
+        "management.j2",
+        "macsec lab-macsec ckn: model '${BAG_MACSEC_CKN}', config ''",
+    ),
+    "IOS XR MACsec policy not attached": (
+        "iosxr",
+        " macsec psk-keychain {{ i.macsec_profile }} policy {{ i.macsec_profile }}\n",
+        "",
+        "device.j2",
+        "macsec: model 'lab-macsec', config ''",
+    ),
+    "Junos MACsec interfaces dropped": (
+        "junos",
+        "{% for i in d.interfaces if i.macsec_profile %}",
+        "{% for i in d.interfaces if false %}",
+        "device.j2",
+        "macsec: model 'lab-macsec', config ''",
+    ),
+    "IOS XR MTU printed as the IP MTU": (
+        "iosxr",
+        " mtu {{ d.interface_mtu }}\n",
+        " mtu {{ d.mtu }}\n",
+        "device.j2",
+        "mtu: model 9000, config 8986",
+    ),
+    "Junos MTU dropped": (
+        "junos",
+        "        mtu {{ d.interface_mtu }};\n",
+        "",
+        "device.j2",
+        "mtu: model 9000, config 0",
     ),
     "a Junos policy without its final reject": (
         "junos",

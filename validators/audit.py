@@ -38,8 +38,27 @@ def _physical(bps: int, unit_bps: int) -> int:
     return max(1, round(bps / unit_bps)) * unit_bps if bps else 0
 
 
+def _management(device: Device) -> dict[str, Any] | None:
+    """What the config must say to stay reachable; FRR renders none of it (the lab reaches FRR via nsenter)."""
+    m = device.management
+    if m is None or device.platform == "frr":
+        return None
+    return {
+        "interface": m.interface,
+        "vrf": m.vrf,
+        "ipv4": m.ipv4,
+        "gateway": m.gateway,
+        "users": {u.name: u.secret for u in m.users},
+        "tacacs": sorted(s.address for s in m.tacacs),
+        "radius": sorted(s.address for s in m.radius),
+        "ntp": sorted(m.ntp),
+        "syslog": sorted(m.syslog),
+    }
+
+
 def expected_facts(device: Device) -> Facts:
     bgp = device.bgp
+    l2_rendered = device.platform != "frr"  # FRR leaves MTU and MACsec to the Linux interface
     policies = {p.name: _terms(p, device.platform) for p in device.policies}
     for terms in policies.values():
         for i, (action, match, lbw) in enumerate(terms):
@@ -47,11 +66,21 @@ def expected_facts(device: Device) -> Facts:
                 terms[i] = (action, match, _physical(lbw, device.lbw_unit_bps))
     return {
         "hostname": device.name,
+        "management": _management(device),
+        "macsec": {p.name: {"cipher": p.cipher, "ckn": p.ckn, "cak": p.cak} for p in device.macsec},
         "loopback": {
             "ipv4": f"{device.loopback_ipv4}/32",
             "ipv6": canonical(f"{device.loopback_ipv6}/128") if device.loopback_ipv6 else "",
         },
-        "interfaces": {i.name: {"ipv4": i.ipv4, "ipv6": canonical(i.ipv6)} for i in device.interfaces},
+        "interfaces": {
+            i.name: {
+                "ipv4": i.ipv4,
+                "ipv6": canonical(i.ipv6),
+                "mtu": device.mtu if l2_rendered else 0,  # the IP MTU, whatever the platform prints
+                "macsec": i.macsec_profile if l2_rendered else "",
+            }
+            for i in device.interfaces
+        },
         "bgp": {
             "asn": bgp.asn,
             "router_id": bgp.router_id,

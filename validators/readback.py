@@ -20,7 +20,7 @@ from typing import Any
 from ciscoconfparse2 import CiscoConfParse
 
 from generator.model import PrefixEntry, length_range, max_length
-from generator.platforms import PLATFORMS
+from generator.platforms import PLATFORMS, iosxr, junos
 from generator.units import parse_bps
 from generator.validators.confparse import ReadOnlyParse, top_level
 
@@ -54,7 +54,7 @@ class _Facts:
         self.unit_bps = unit_bps
         self.hostname = ""
         self.loopback = {"ipv4": "", "ipv6": ""}
-        self.interfaces: dict[str, dict[str, str]] = {}
+        self.interfaces: dict[str, dict[str, Any]] = {}
         self.bgp: dict[str, Any] = {"asn": 0, "router_id": "", "maximum_paths": set(), "multipath_relax": False}
         self.ucmp = False
         self.groups: dict[str, dict[str, Any]] = {}
@@ -62,6 +62,28 @@ class _Facts:
         self.prefix_lists: dict[str, list[tuple[str, int, int]]] = {}
         self.policies: dict[str, list[Term]] = {}
         self.communities: dict[str, int] = {}  # name -> bits per second on the wire
+        self.mgmt: dict[str, Any] = {
+            "interface": "",
+            "vrf": "",
+            "ipv4": "",
+            "gateway": "",
+            "users": {},
+            "tacacs": [],
+            "radius": [],
+            "ntp": [],
+            "syslog": [],
+        }
+        self.macsec: dict[str, dict[str, str]] = {}  # profile -> cipher, ckn, cak
+
+    def iface(self, name: str) -> dict[str, Any]:
+        return self.interfaces.setdefault(name, {"ipv4": "", "ipv6": "", "mtu": 0, "macsec": ""})
+
+    def service(self, kind: str, address: str, vrf: str) -> None:
+        """A management service (AAA, NTP, syslog server) and the VRF it is reached through."""
+        self.mgmt[kind].append((address, vrf))
+
+    def profile(self, name: str) -> dict[str, str]:
+        return self.macsec.setdefault(name, {"cipher": "", "ckn": "", "cak": ""})
 
     def group(self, name: str) -> dict[str, Any]:
         return self.groups.setdefault(
@@ -80,8 +102,15 @@ class _Facts:
             if aggregate_in_policy:
                 facts["aggregate_bandwidth"] = any(t[2] == CUMULATIVE for t in policies.get(facts["export"], []))
             neighbors[address] = {k: facts.get(k) for k in _NEIGHBOR_KEYS}
+        mgmt = self.mgmt
+        for kind in ("tacacs", "radius", "ntp", "syslog"):
+            mgmt[kind] = sorted(
+                address if vrf == mgmt["vrf"] else f"{address} (vrf {vrf or 'default'})" for address, vrf in mgmt[kind]
+            )
         return {
             "hostname": self.hostname,
+            "management": mgmt if mgmt["interface"] or mgmt["users"] else None,
+            "macsec": self.macsec,
             "loopback": self.loopback,
             "interfaces": self.interfaces,
             "bgp": {**self.bgp, "ucmp": self.ucmp},
@@ -118,19 +147,35 @@ def _entry(words: list[str]) -> tuple[str, int, int]:
 
 
 def _address(f: _Facts, name: str, family: str, value: str) -> None:
-    facts = f.loopback if name.lower() in _LOOPBACKS else f.interfaces.setdefault(name, {"ipv4": "", "ipv6": ""})
+    facts = f.loopback if name.lower() in _LOOPBACKS else f.iface(name)
     facts[family] = canonical(value)  # IPv4 passes through unchanged
 
 
-def _interface(f: _Facts, name: str, obj: Any) -> None:
+def _interface(f: _Facts, name: str, obj: Any, l2_overhead: int = 0) -> None:
+    """An interface block (EOS, IOS XR, FRR); one with a `vrf` is the management interface."""
+    children = [w for w, _ in _words(obj)]
+    vrf = next((w[1] for w in children if w[:1] == ["vrf"] and len(w) == 2), "")
+    if vrf:
+        f.mgmt["interface"], f.mgmt["vrf"] = name, vrf
+        for w in children:
+            if w[:2] in (["ip", "address"], ["ipv4", "address"]):
+                f.mgmt["ipv4"] = w[2] if len(w) == 3 else str(ipaddress.IPv4Interface(f"{w[2]}/{w[3]}"))
+        return
     if name.lower() not in _LOOPBACKS:
-        f.interfaces.setdefault(name, {"ipv4": "", "ipv6": ""})
-    for w, _ in _words(obj):
+        f.iface(name)
+    for w in children:
         if w[:2] == ["ip", "address"] or w[:2] == ["ipv4", "address"]:
             value = w[2] if len(w) == 3 else str(ipaddress.IPv4Interface(f"{w[2]}/{w[3]}"))
             _address(f, name, "ipv4", value)
         elif w[:2] == ["ipv6", "address"]:
             _address(f, name, "ipv6", w[2])
+        elif w[:1] == ["mtu"] and name.lower() not in _LOOPBACKS:
+            f.iface(name)["mtu"] = int(w[1]) - l2_overhead
+        elif w[:3] == ["mac", "security", "profile"]:
+            f.iface(name)["macsec"] = w[3]
+        elif w[:2] == ["macsec", "psk-keychain"]:  # IOS XR: keychain and policy carry the profile's name
+            policy = w[w.index("policy") + 1] if "policy" in w else ""
+            f.iface(name)["macsec"] = w[2] if policy == w[2] else f"keychain {w[2]} policy {policy or 'default'}"
 
 
 def _ios_style(
@@ -148,6 +193,8 @@ def _ios_style(
             f.hostname = words[1]
         elif head == "interface":
             _interface(f, words[1], obj)
+        elif head in _EOS_MGMT_HEADS or words[:3] == ["ip", "route", "vrf"]:
+            _eos_management(f, words, obj)
         elif words[1:2] == ["prefix-list"]:
             prefix_list(words, obj)
         elif head == "route-map":
@@ -161,6 +208,35 @@ def _ios_style(
         elif head == "router":
             f.bgp["asn"] = int(words[2])
             bgp(obj, f)
+
+
+_EOS_MGMT_HEADS = ("username", "tacacs-server", "radius-server", "ntp", "logging", "mac")
+
+
+def _eos_management(f: _Facts, w: list[str], obj: Any) -> None:
+    """EOS management statements (AVD eos_cli_config_gen forms, see templates/eos/device.j2)."""
+    if w[0] == "username" and "secret" in w:
+        f.mgmt["users"][w[1]] = w[-1]
+    elif w[:3] == ["ip", "route", "vrf"] and w[4] == "0.0.0.0/0":
+        f.mgmt["gateway"] = w[5]
+    elif w[0] in ("tacacs-server", "radius-server") and w[1] == "host":
+        vrf = w[w.index("vrf") + 1] if "vrf" in w else ""
+        f.service("tacacs" if w[0] == "tacacs-server" else "radius", w[2], vrf)
+    elif w[:2] == ["ntp", "server"]:
+        vrf = w[3] if w[2] == "vrf" else ""
+        f.service("ntp", w[4] if vrf else w[2], vrf)
+    elif w[0] == "logging" and "host" in w:
+        vrf = w[2] if w[1] == "vrf" else ""
+        f.service("syslog", w[w.index("host") + 1], vrf)
+    elif w == ["mac", "security"]:
+        for pw, profile in _words(obj):
+            if pw[:1] == ["profile"]:
+                facts = f.profile(pw[1])
+                for kw, _ in _words(profile):
+                    if kw[:1] == ["cipher"]:
+                        facts["cipher"] = kw[1]
+                    elif kw[:1] == ["key"] and len(kw) >= 4:
+                        facts["ckn"], facts["cak"] = kw[1], kw[3]
 
 
 def _eos(parse: CiscoConfParse, f: _Facts) -> Facts:
@@ -251,12 +327,14 @@ def _iosxr(parse: CiscoConfParse, f: _Facts) -> Facts:
         if head == "hostname":
             f.hostname = words[1]
         elif head == "interface":
-            _interface(f, words[1], obj)
+            _interface(f, words[1], obj, iosxr.L2_OVERHEAD)
+        elif head in _XR_MGMT_HEADS or words == ["router", "static"]:
+            _iosxr_management(f, words, obj)
         elif head == "prefix-set":
             f.prefix_lists[words[1]] = [_entry(w) for w, _ in _words(obj) if w]
         elif head == "extcommunity-set":
             for w, _ in _words(obj):
-                f.communities[words[2]] = int(w[0].split(":")[1]) * 1000  # kbps
+                f.communities[words[2]] = int(w[0].split(":")[1])  # bits per second
         elif head == "route-policy":
             policies.append((words[1], obj))
         elif head == "router":
@@ -265,6 +343,54 @@ def _iosxr(parse: CiscoConfParse, f: _Facts) -> Facts:
     for name, obj in policies:  # after every extcommunity-set is known
         f.policies[name] = _rpl_terms(obj, f)
     return f.finish(DENY_ALL, aggregate_in_policy=False)
+
+
+_XR_MGMT_HEADS = (
+    "username",
+    "aaa",
+    "ntp",
+    "logging",
+    "key",
+    "macsec-policy",
+)
+
+
+def _iosxr_management(f: _Facts, w: list[str], obj: Any) -> None:
+    """IOS XR management and MACsec statements (see templates/iosxr/device.j2 and tests/iosxr_forms.py)."""
+    children = list(_words(obj))
+    if w[0] == "username":
+        f.mgmt["users"][w[1]] = next((cw[2] for cw, _ in children if cw[:2] == ["secret", "10"]), "")
+    elif w == ["router", "static"]:
+        for vw, vrf in children:
+            for _, af in _words(vrf) if vw[:1] == ["vrf"] else ():
+                for rw, _ in _words(af):
+                    if rw[:1] == ["0.0.0.0/0"]:
+                        f.mgmt["gateway"] = rw[1]
+    elif w[:3] == ["aaa", "group", "server"]:
+        vrf = next((cw[1] for cw, _ in children if cw[:1] == ["vrf"]), "")
+        for cw, _ in children:
+            if cw[:1] == ["server"]:
+                f.service("tacacs" if w[3] == "tacacs+" else "radius", cw[1], vrf)
+    elif w == ["ntp"]:
+        for cw, _ in children:
+            if cw[:2] == ["server", "vrf"]:
+                f.service("ntp", cw[3], cw[2])
+            elif cw[:1] == ["server"]:
+                f.service("ntp", cw[1], "")
+    elif w[0] == "logging" and len(w) > 1 and w[1][:1].isdigit():
+        f.service("syslog", w[1], w[w.index("vrf") + 1] if "vrf" in w else "")
+    elif w[:2] == ["key", "chain"]:
+        facts = f.profile(w[2])
+        for cw, macsec in children:
+            for kw, key in _words(macsec) if cw == ["macsec"] else ():
+                if kw[:1] == ["key"]:
+                    facts["ckn"] = kw[1]
+                    for sw, _ in _words(key):
+                        if sw[:1] == ["key-string"]:
+                            facts["cak"] = sw[1]
+    elif w[0] == "macsec-policy":
+        facts = f.profile(w[1])
+        facts["cipher"] = next((cw[1] for cw, _ in children if cw[:1] == ["cipher-suite"]), "")
 
 
 def _rpl_terms(obj: Any, f: _Facts) -> list[Term]:
@@ -290,6 +416,10 @@ def _rpl_actions(actions: list[list[str]], match: str, f: _Facts) -> Term:
 
 
 def _iosxr_bgp(obj: Any, f: _Facts) -> None:
+    """UCMP on IOS XR: eBGP multipaths are weighted by the link bandwidth they carry, which an eBGP
+    neighbour only accepts with `ebgp-recv-extcommunity-dmz`; so UCMP is on when every group accepts it."""
+    recv: list[str] = []
+    groups: list[str] = []
     for w, child in _words(obj):
         if w[:2] == ["bgp", "router-id"]:
             f.bgp["router_id"] = w[2]
@@ -299,14 +429,18 @@ def _iosxr_bgp(obj: Any, f: _Facts) -> None:
             for aw, _ in _words(child):
                 if aw[:2] == ["maximum-paths", "ebgp"]:
                     f.bgp["maximum_paths"].add(int(aw[2]))
-                    f.ucmp = aw[3:] == ["unequal-cost"]
+                    if aw[3:]:  # `unequal-cost` exists only for ibgp; selective/route-policy are not ours
+                        f.bgp["maximum_paths"].add(" ".join(aw))
         elif w[:1] == ["neighbor-group"]:
             group = f.group(w[1])
+            groups.append(w[1])
             for gw, gchild in _words(child):
                 if gw == ["shutdown"]:
                     group["shutdown"] = True
                 elif gw[:1] == ["ebgp-send-extcommunity-dmz"]:
                     group["aggregate_bandwidth"] = gw[1:] == ["cumulative"]
+                elif gw == ["ebgp-recv-extcommunity-dmz"]:
+                    recv.append(w[1])
                 elif gw[:1] == ["address-family"]:
                     group["family"] = _FAMILY[gw[1]]
                     for aw, _ in _words(gchild):
@@ -319,6 +453,7 @@ def _iosxr_bgp(obj: Any, f: _Facts) -> None:
                     neighbor["group"] = nw[2]
                 elif nw[:1] == ["remote-as"]:
                     neighbor["remote_as"] = int(nw[1])
+    f.ucmp = bool(groups) and set(recv) == set(groups)
 
 
 def _junos(parse: CiscoConfParse, f: _Facts) -> Facts:
@@ -328,16 +463,31 @@ def _junos(parse: CiscoConfParse, f: _Facts) -> Facts:
     for words, obj in _top(parse):
         head = words[0] if words else ""
         if head == "system":
-            for w, _ in _words(obj):
-                if w[:1] == ["host-name"]:
-                    f.hostname = w[1]
+            _junos_system(obj, f)
         elif head == "interfaces":
             for w, ifd in _words(obj):
-                for unit in ifd.children:
+                if w[0] in junos.MGMT_INTERFACES:
+                    f.mgmt["interface"] = w[0]
+                    for unit in ifd.children:
+                        for family_w, family in _words(unit):
+                            for aw, _ in _words(family):
+                                if family_w == ["family", "inet"] and aw[:1] == ["address"]:
+                                    f.mgmt["ipv4"] = aw[1]
+                    continue
+                for unit_w, unit in _words(ifd):
+                    if unit_w[:1] == ["mtu"]:
+                        f.iface(w[0])["mtu"] = int(unit_w[1]) - junos.L2_OVERHEAD
                     for family_w, family in _words(unit):
                         for aw, _ in _words(family):
                             if family_w[:1] == ["family"] and aw[:1] == ["address"]:
                                 _address(f, w[0], _FAMILY[family_w[1]], aw[1])
+        elif head == "routing-instances":
+            for _, instance in _words(obj):
+                for rw, _ in _walk(instance):
+                    if rw[:2] == ["route", "0.0.0.0/0"] and "next-hop" in rw:
+                        f.mgmt["gateway"] = rw[-1]
+        elif head == "security":
+            _junos_macsec(obj, f)
         elif head == "policy-options":
             _junos_policy_options(obj, f, per_packet)
         elif head == "routing-options":
@@ -366,6 +516,63 @@ def _junos(parse: CiscoConfParse, f: _Facts) -> Facts:
     return f.finish(PERMIT_ALL, aggregate_in_policy=True)
 
 
+def _walk(obj: Any) -> Iterator[tuple[list[str], Any]]:
+    for w, child in _words(obj):
+        yield w, child
+        yield from _walk(child)
+
+
+def _unquote(text: str) -> str:
+    return text[1:-1] if len(text) >= 2 and text[0] == text[-1] == '"' else text
+
+
+def _junos_system(obj: Any, f: _Facts) -> None:
+    """host-name, management-instance (the management VRF), login users, AAA, syslog and NTP servers."""
+    for w, child in _words(obj):
+        if w[:1] == ["host-name"]:
+            f.hostname = w[1]
+        elif w == ["management-instance"]:
+            f.mgmt["vrf"] = "mgmt_junos"
+        elif w == ["login"]:
+            for uw, user in _words(child):
+                if uw[:1] == ["user"]:
+                    f.mgmt["users"][uw[1]] = next(
+                        (_unquote(aw[1]) for aw, _ in _walk(user) if aw[:1] == ["encrypted-password"]), ""
+                    )
+        elif w[:1] in (["tacplus-server"], ["radius-server"]):
+            kind = "tacacs" if w[0] == "tacplus-server" else "radius"
+            for sw, server in _words(child):
+                vrf = next((x[1] for x, _ in _words(server) if x[:1] == ["routing-instance"]), "")
+                f.service(kind, sw[0], vrf)
+        elif w == ["syslog"]:
+            for sw, host in _words(child):
+                if sw[:1] == ["host"]:
+                    vrf = next((x[1] for x, _ in _words(host) if x[:1] == ["routing-instance"]), "")
+                    f.service("syslog", sw[1], vrf)
+        elif w == ["ntp"]:
+            for sw, _ in _words(child):
+                if sw[:1] == ["server"]:
+                    f.service("ntp", sw[1], sw[sw.index("routing-instance") + 1] if "routing-instance" in sw else "")
+
+
+def _junos_macsec(obj: Any, f: _Facts) -> None:
+    for w, macsec in _words(obj):
+        if w != ["macsec"]:
+            continue
+        for mw, child in _words(macsec):
+            if mw[:1] == ["connectivity-association"]:
+                facts = f.profile(mw[1])
+                for cw, _ in _walk(child):
+                    if cw[:1] == ["cipher-suite"]:
+                        facts["cipher"] = cw[1]
+                    elif cw[:1] in (["ckn"], ["cak"]):
+                        facts[cw[0]] = _unquote(cw[1])
+            elif mw == ["interfaces"]:
+                for iw, iface in _words(child):
+                    ca = next((x[1] for x, _ in _words(iface) if x[:1] == ["connectivity-association"]), "")
+                    f.iface(iw[0])["macsec"] = ca
+
+
 def _junos_policy_options(obj: Any, f: _Facts, per_packet: set[str]) -> None:
     for w, child in _words(obj):
         if w[:1] == ["route-filter-list"]:
@@ -387,14 +594,22 @@ def _inline_or_block(words: list[str], obj: Any) -> list[list[str]]:
     return [words[1:]] if len(words) > 1 else [w for w, _ in _words(obj)]
 
 
+ALL_ROUTES = "every active route"  # a Junos term without `from`: connected and static routes too
+
+
 def _junos_term(term: Any) -> Term:
-    match, actions = "", []
+    """A term's match: its route-filter-list; `from protocol bgp` is the catch-all that the route-maps
+    and RPL policies of the other platforms mean (they only ever see BGP routes). A term with no `from`
+    that accepts matches every active route, link subnets included, and reads back as such."""
+    match, actions, conditions = "", [], []
     for w, child in _words(term):
         if w[:1] == ["from"]:
             conditions = _inline_or_block(w, child)
             match = next((x[1] for x in conditions if x[:1] == ["route-filter-list"]), match)
         elif w[:1] == ["then"]:
             actions += _inline_or_block(w, child)
+    if not conditions and ["accept"] in actions:
+        match = ALL_ROUTES
     lbw: Any = None
     for a in actions:
         if a[:2] == ["community", "add"]:

@@ -15,6 +15,11 @@ def register(sub: Subparsers) -> None:
     jobs_arg(p)
     p.add_argument("--force", action="store_true", help="ignore the previous build and render everything")
     p.add_argument("--no-audit", action="store_true", help="skip the parse-back audit of changed configs")
+    p.add_argument(
+        "--avd",
+        action="store_true",
+        help="also write out/avd/<device>.yml: the Arista AVD structured config of EOS devices",
+    )
     templates_arg(p)
 
 
@@ -23,7 +28,9 @@ def run(args: argparse.Namespace) -> int:
 
     audit = not args.no_audit
     templates = templates_dir(args.templates)
-    report = build(args.intent, args.out, jobs=args.jobs, force=args.force, audit=audit, templates=templates)
+    report = build(
+        args.intent, args.out, jobs=args.jobs, force=args.force, audit=audit, templates=templates, avd=args.avd
+    )
     print_findings(report.warnings)
     if report.up_to_date:
         out.print(

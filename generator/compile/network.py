@@ -19,6 +19,7 @@ from typing import NamedTuple
 from generator.compile.addressing import LoopbackPool, loopback_pools, p2p_pools
 from generator.compile.bandwidth import Scale, choose_scale
 from generator.compile.layout import Layout, layout
+from generator.compile.mtu import interface_mtu
 from generator.compile.policy import (
     TOWARD_BAG,
     PeerClass,
@@ -29,9 +30,10 @@ from generator.compile.policy import (
     seen_from_bag,
     splits_by_speed,
 )
+from generator.compile.system import MgmtPool, macsec_profile, management, management_pools
 from generator.compile.wiring import Wiring, wire
 from generator.intent.schema import Intent
-from generator.model import AddressFamily, Bfd, Bgp, Device, Interface, Neighbor, Network
+from generator.model import AddressFamily, Bfd, Bgp, Device, Interface, Macsec, Management, Neighbor, Network
 from generator.platforms import PLATFORMS
 
 
@@ -76,7 +78,10 @@ class Plan:
     bag_view: dict[str, PeerClass]  # how a BAG switch classes each device as a peer
     _pools: dict[str, tuple[_Pool | None, _Pool | None]]
     _macsec: dict[str, str]
+    mgmt_pools: dict[str, MgmtPool] = field(default_factory=dict)
     _ends: dict[int, LinkEnds] = field(default_factory=dict)  # per-process cache, filled on demand
+    _mgmt: dict[tuple[str, str, str], Management] = field(default_factory=dict)
+    _profiles: dict[tuple[str, str], Macsec] = field(default_factory=dict)
 
     @property
     def device_names(self) -> list[str]:
@@ -116,6 +121,27 @@ class Plan:
     def macsec(self, pool: str) -> str:
         return self._macsec.get(pool, "")
 
+    def management(self, name: str, platform: str) -> Management | None:
+        """The device's management settings (shared per hardware profile and role) with its own address."""
+        if self.intent.management is None:
+            return None
+        node = self.wiring.nodes[name]
+        key = (node.hardware, node.role, platform)
+        shared = self._mgmt.get(key)
+        if shared is None:
+            shared = self._mgmt[key] = management(self.intent, platform, node.hardware, node.role, "", "")
+        pool = self.mgmt_pools.get(node.region)
+        if pool is None or platform == "frr":
+            return shared
+        return shared._replace(ipv4=pool.address(self.layout.loopback_index[name]), gateway=pool.gateway)
+
+    def macsec_profile(self, platform: str, name: str) -> Macsec:
+        key = (platform, name)
+        cached = self._profiles.get(key)
+        if cached is None:
+            cached = self._profiles[key] = macsec_profile(self.intent, platform, name)
+        return cached
+
     def loopbacks(self, name: str) -> dict[str, str]:
         node = self.wiring.nodes[name]
         v4, v6 = self.loopback_pools[node.region]
@@ -139,6 +165,9 @@ def plan(intent: Intent) -> Plan:
 def plan_from(intent: Intent, wiring: Wiring, lay: Layout) -> Plan:
     scale = choose_scale(intent, wiring)
     lpools = loopback_pools(intent)
+    per_region: dict[str, int] = {}
+    for node in wiring.nodes.values():
+        per_region[node.region] = per_region.get(node.region, 0) + 1
     pools = {
         scope: tuple(_Pool(int(p.network.network_address), p.network.version) if p else None for p in (s.ipv4, s.ipv6))
         for scope, s in p2p_pools(intent).items()
@@ -153,6 +182,7 @@ def plan_from(intent: Intent, wiring: Wiring, lay: Layout) -> Plan:
         {name: seen_from_bag(node) for name, node in wiring.nodes.items()},
         pools,  # type: ignore[arg-type]
         {f"{x.between[0]}~{x.between[1]}": x.macsec_profile or "" for x in intent.inter_region},
+        management_pools(intent, per_region),
     )
 
 
@@ -253,6 +283,7 @@ def expand(p: Plan, name: str) -> Device:
         fabric = list(p.policy.fabric_prefixes[node.fabric][family]) if node.fabric else []
         address_families.append(AddressFamily(family, tuple(fabric + own)))
     bgp = intent.bgp
+    profiles = sorted({i.macsec_profile for i in interfaces if i.macsec_profile})
     return Device(
         name=name,
         platform=hw.platform,
@@ -288,6 +319,9 @@ def expand(p: Plan, name: str) -> Device:
             peer_groups=tuple(pol.peer_groups),
             neighbors=tuple(neighbors),
         ),
+        interface_mtu=interface_mtu(hw.platform, intent.mtu),
+        management=p.management(name, hw.platform),
+        macsec=tuple(p.macsec_profile(hw.platform, n) for n in profiles) if hw.platform != "frr" else (),
     )
 
 

@@ -94,6 +94,57 @@ def _ratio(value: Any) -> float:
         raise PydanticCustomError("ratio", str(exc), {}) from exc
 
 
+_CRYPT_RE = re.compile(r"^\$(6|5|y)\$[A-Za-z0-9./$=]{8,200}$")
+_RAW_FORBIDDEN = ("/*", "*/")
+
+
+def _check_crypt(value: str) -> str:
+    """A crypt(3) hash (sha512 `$6$`, sha256 `$5$`, yescrypt `$y$`): never a clear-text password."""
+    if not _CRYPT_RE.match(value):
+        raise PydanticCustomError(
+            "hashed_secret",
+            "is not a crypt hash; give a SHA-512 crypt string like '$6$salt$hash' "
+            "(`openssl passwd -6`), or `secret_env` to read it from the environment at push time",
+            {},
+        )
+    return value
+
+
+def _check_raw_line(value: str) -> str:
+    """A raw config line: any printable text, but one line, no comment delimiters, and no `end`
+    (which would close the config early on EOS, IOS XR and FRR)."""
+    bad = re.search(r"[\x00-\x1f\x7f]", value)
+    if bad:
+        raise PydanticCustomError(
+            "config_injection",
+            "contains the control character {char}; a raw line must be one printable line",
+            {"char": repr(bad.group(0))},
+        )
+    if any(token in value for token in _RAW_FORBIDDEN):
+        raise PydanticCustomError(
+            "config_injection", "contains a comment delimiter ('/*' or '*/'), which could hide config lines", {}
+        )
+    if value.strip() in ("end", "exit-address-family") or len(value) > 400:
+        raise PydanticCustomError(
+            "config_injection", "'{value}' would end the config or a block early, or is too long", {"value": value}
+        )
+    return value
+
+
+_VRF_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+
+
+def _check_vrf(value: str) -> str:
+    if not _VRF_RE.match(value) or value.lower() in ("default", "all"):
+        raise PydanticCustomError(
+            "invalid_vrf",
+            "'{value}' is not a usable VRF name: 1-32 letters, digits, '_' or '-', starting with a letter, "
+            "and not 'default' or 'all'",
+            {"value": value},
+        )
+    return value
+
+
 # --------------------------------------------------------------------------- JSON Schema of the custom types
 # What editors and `check-jsonschema` see (`python -m generator schema`). The validators above stay the
 # authority; these schemas accept what they accept, so an editor marks only what the loader would refuse.
@@ -164,6 +215,15 @@ _IPV6_NET_JSON = _string(
     examples=["fd00:1:1::/64"],
 )
 
+_VRF_JSON = _string(
+    _VRF_RE.pattern, "not a VRF name: 1-32 letters, digits, '_' or '-', starting with a letter", examples=["MGMT"]
+)
+_CRYPT_JSON = _string(
+    _CRYPT_RE.pattern, "not a crypt hash: give a SHA-512 crypt string like $6$salt$hash (openssl passwd -6)"
+)
+_RAW_JSON = {"type": "string", "maxLength": 400, "description": "one printable config line, no comment delimiters"}
+_IPV4_ADDR_JSON = _string(f"^{_IPV4}$", "not an IPv4 address: write it like 192.0.2.1", examples=["192.0.2.1"])
+
 
 @dataclass(frozen=True)
 class StringForm:
@@ -182,6 +242,10 @@ Bandwidth = Annotated[
     int, BeforeValidator(_bps), PlainSerializer(speed_token, return_type=str), WithJsonSchema(_BANDWIDTH_JSON)
 ]
 Ratio = Annotated[float, BeforeValidator(_ratio), WithJsonSchema(_RATIO_JSON)]
+VrfName = Annotated[str, AfterValidator(_check_vrf), WithJsonSchema(_VRF_JSON)]
+HashedSecret = Annotated[str, AfterValidator(_check_crypt), WithJsonSchema(_CRYPT_JSON)]
+RawLine = Annotated[str, AfterValidator(_check_raw_line), WithJsonSchema(_RAW_JSON)]
+IPv4Addr = Annotated[ipaddress.IPv4Address, PlainSerializer(str, return_type=str), WithJsonSchema(_IPV4_ADDR_JSON)]
 PositiveInt = Annotated[int, Field(ge=1)]
 IPv4Net = Annotated[ipaddress.IPv4Network, PlainSerializer(str, return_type=str), WithJsonSchema(_IPV4_NET_JSON)]
 IPv6Net = Annotated[ipaddress.IPv6Network, PlainSerializer(str, return_type=str), WithJsonSchema(_IPV6_NET_JSON)]
@@ -284,6 +348,8 @@ class RegionPools(Pools):
     loopback_ipv6: IPv6Net | None = None
     """IPv6 pool for the /128 loopback of every device of the region, e.g. fd00:ff:1::/64. Omit for no IPv6 loopbacks.
     """
+    management_ipv4: IPv4Net | None = None
+    """This region's IPv4 management subnet (else management.ipv4_pool), e.g. 192.0.2.0/25."""
 
 
 class AsnPlan(Strict):
@@ -548,6 +614,130 @@ class InterRegion(Strict):
     """Exceptions to links_per_switch for single BAG switches."""
 
 
+# --------------------------------------------------------------------------- management (replace-safe configs)
+
+
+class LocalUser(Strict):
+    """A local account. The secret is a crypt hash, or read from the environment at push time."""
+
+    name: Name
+    """Login name, e.g. admin."""
+    role: Literal["admin", "read-only"] = "admin"
+    """admin (full rights) or read-only; each platform maps it to its own role or login class."""
+    hashed_secret: HashedSecret | None = None
+    """A crypt(3) hash ($6$, $5$ or $y$), e.g. from `openssl passwd -6`; never a clear-text password."""
+    secret_env: EnvVar | None = None
+    """Environment variable holding the password or hash, resolved only at push time."""
+
+    @model_validator(mode="after")
+    def _one_secret(self) -> LocalUser:
+        if (self.hashed_secret is None) == (self.secret_env is None):
+            raise PydanticCustomError(
+                "user_secret",
+                "user '{name}' needs exactly one of hashed_secret or secret_env",
+                {"name": self.name},
+            )
+        return self
+
+
+class AaaServer(Strict):
+    """A TACACS+ or RADIUS server; its key only as an environment reference."""
+
+    address: IPv4Addr
+    """IPv4 address of the TACACS+ or RADIUS server, e.g. 192.0.2.10."""
+    key_env: EnvVar
+    """Environment variable holding the shared key, resolved only at push time, e.g. BAG_TACACS_KEY."""
+
+
+class Snmp(Strict):
+    """SNMP read-only access; the community only as an environment reference."""
+
+    community_env: EnvVar | None = None
+    """Environment variable holding the read-only community, resolved only at push time."""
+    location: Text = ""
+    """sysLocation, e.g. 'DC1 hall A'."""
+    contact: Text = ""
+    """sysContact, e.g. 'noc@example.com'."""
+
+
+class RawLines(Strict):
+    """Per-platform escape hatch: lines appended verbatim at the end of the config (Junos: top-level
+    statements in brace form, each on one line with balanced braces)."""
+
+    eos: list[RawLine] = []
+    """Arista EOS lines, e.g. 'service routing protocols model multi-agent'."""
+    frr: list[RawLine] = []
+    """FRRouting lines, e.g. 'log syslog informational'."""
+    iosxr: list[RawLine] = []
+    """Cisco IOS XR lines, e.g. 'ssh server v2'."""
+    junos: list[RawLine] = []
+    """Juniper Junos top-level statements in brace form, one line each with balanced braces."""
+
+    @model_validator(mode="after")
+    def _junos_balanced(self) -> RawLines:
+        for line in self.junos:
+            if line.count("{") != line.count("}"):
+                raise PydanticCustomError(
+                    "unbalanced_braces", "Junos raw line '{line}' has unbalanced braces", {"line": line}
+                )
+        return self
+
+
+class ManagementSettings(Strict):
+    """Everything a device needs to stay reachable and manageable after a full config replace.
+
+    Every field is optional here so that a hardware profile or a role can override only what differs;
+    `Management` (the intent's top-level block) gives the defaults.
+    """
+
+    interface: Text | None = None
+    """Management interface; default by platform: Management1, MgmtEth0/RP0/CPU0/0, fxp0."""
+    vrf: VrfName | None = None
+    """Management VRF name, e.g. MGMT (Junos always uses mgmt_junos)."""
+    users: list[LocalUser] | None = None
+    """Local accounts, each with a crypt hash or an environment reference."""
+    tacacs: list[AaaServer] | None = None
+    """TACACS+ servers, in order of preference."""
+    radius: list[AaaServer] | None = None
+    """RADIUS servers, in order of preference."""
+    ntp: list[IPv4Addr] | None = None
+    """NTP server addresses, e.g. [192.0.2.123]."""
+    syslog: list[IPv4Addr] | None = None
+    """Syslog server addresses, e.g. [192.0.2.50]."""
+    snmp: Snmp | None = None
+    """SNMP read-only access and system location/contact."""
+    lldp: bool | None = None
+    """Run LLDP on every port (true by default on the platforms that have it)."""
+    raw: RawLines | None = None
+    """Per-platform raw config lines, appended verbatim (checked like every other string)."""
+
+
+class Management(ManagementSettings):
+    """Defaults for every device, then `by_hardware` (profile name) and `by_role` (bag, spine, edge) override."""
+
+    ipv4_pool: IPv4Net | None = None
+    """One IPv4 management subnet for every region without its own, e.g. 192.0.2.0/24."""
+    gateway: IPv4Addr | None = None
+    """Default gateway of the management VRF; default: the first host of the pool."""
+    by_hardware: dict[Name, ManagementSettings] = {}
+    """Overrides per hardware profile name (only the fields that differ)."""
+    by_role: dict[Literal["bag", "spine", "edge"], ManagementSettings] = {}
+    """Overrides per role: bag, spine or edge (only the fields that differ)."""
+
+
+class MacsecProfile(Strict):
+    """A pre-shared-key MACsec profile (static CAK): key material only as environment references."""
+
+    cipher: Literal["gcm-aes-xpn-256", "gcm-aes-256", "gcm-aes-xpn-128", "gcm-aes-128"] = "gcm-aes-xpn-256"
+    """Cipher suite: gcm-aes-xpn-256 (default), gcm-aes-256, gcm-aes-xpn-128 or gcm-aes-128."""
+    ckn_env: EnvVar
+    """Environment variable holding the connectivity association key name (hex), resolved at push time."""
+    cak_env: EnvVar
+    """Environment variable holding the connectivity association key (hex), resolved at push time."""
+    key_server_priority: Annotated[int, Field(ge=0, le=255)] = 16
+    """MKA key-server priority, 0-255 (lower wins), e.g. 16."""
+
+
 class Intent(Strict):
     """A BAG network: hardware, regions with their BAG layer and fabrics, and region pairs."""
 
@@ -566,8 +756,12 @@ class Intent(Strict):
     """Link-bandwidth extended community and UCMP policy."""
     budgets: Budgets = Budgets()
     """Oversubscription limits the capacity analysis enforces."""
-    mtu: Annotated[int, Field(ge=1280, le=9216)] = 9214
-    """IP MTU of every link in bytes (1280-9216), e.g. 9214."""
+    mtu: Annotated[int, Field(ge=1280, le=9214)] = 9000
+    """IP MTU of every link in bytes (1280-9214), e.g. 9000; each platform encodes it in its own meaning of `mtu`."""
+    management: Management | None = None
+    """Management plane of every device (interface, VRF, users, AAA, NTP, syslog, SNMP, LLDP), with overrides."""
+    macsec_profiles: dict[Name, MacsecProfile] = {}
+    """MACsec profiles by name (cipher, CKN/CAK as ${ENV} references), used on BAG-to-BAG links."""
     regions: list[Region] = Field(min_length=1)
     """Regions: each has a BAG layer, its fabrics and its address pools."""
     inter_region: list[InterRegion] = []

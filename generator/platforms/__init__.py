@@ -21,6 +21,12 @@ class Platform(Protocol):
     READBACK_SYNTAX: str  # ciscoconfparse2 syntax the audit reads the config with
     AGGREGATE_IN_POLICY: bool  # cumulative link bandwidth is set in the export policy (else per neighbour)
     FILTERS: Mapping[str, Callable[..., Any]]  # Jinja filters its templates use
+    L2_OVERHEAD: int  # bytes the interface `mtu` statement counts beyond the IP MTU
+    MAX_INTERFACE_MTU: int
+    MGMT_INTERFACE: str  # default management interface ("" when the platform renders none)
+    MGMT_VRF: str  # a VRF name the platform imposes ("" = the intent's)
+    ROLES: Mapping[str, str]  # intent role (admin, read-only) -> the platform's user role or class
+    CIPHERS: Mapping[str, str]  # intent MACsec cipher -> the platform's spelling
 
     def interface_name(self, line_cards: int, ports_per_line_card: int, ref: PortRef, speed: int) -> str: ...
 

@@ -3,17 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from generator.model import PortRef
 from generator.platforms.common import OSFP_LANES
-from generator.units import speed_token
 
 NAME = "eos"
 NAPALM_DRIVER = "eos"
 READBACK_SYNTAX = "ios"
 AGGREGATE_IN_POLICY = False  # `neighbor X link-bandwidth ... aggregate` is set per neighbour
+
+# One IP MTU in the intent; EOS `mtu` on a routed port is the IP MTU (EOS User Manual, "Ethernet Ports" >
+# "MTU": L3 range 68-9214). See generator/compile/mtu.py.
+L2_OVERHEAD = 0
+MAX_INTERFACE_MTU = 9214
+MGMT_INTERFACE = "Management1"  # fixed systems; chassis with two supervisors use Management0 (per hardware profile)
+MGMT_VRF = ""  # the intent's VRF name
+ROLES: Mapping[str, str] = {
+    "admin": "network-admin",
+    "read-only": "network-operator",
+}  # EOS User Manual, "User Accounts"
+CIPHERS: Mapping[str, str] = {  # EOS User Manual, "MACsec" > "cipher"
+    "gcm-aes-xpn-256": "aes256-gcm-xpn",
+    "gcm-aes-256": "aes256-gcm",
+    "gcm-aes-xpn-128": "aes128-gcm-xpn",
+    "gcm-aes-128": "aes128-gcm",
+}
 FILTERS: Mapping[str, Callable[..., Any]] = {}
 
 
@@ -32,6 +49,23 @@ def interface_name(line_cards: int, ports_per_line_card: int, ref: PortRef, spee
     return f"Ethernet{ref.port}/{_lane(ref)}"
 
 
+_LBW_SUFFIXES = (("G", 10**9), ("M", 10**6), ("K", 10**3))
+
+
+def eos_lbw(bps: int) -> str:
+    """EOS `set extcommunity lbw` value: a plain number of bits per second or `nn.nn` with K, M or G.
+
+    EOS has no T suffix, so 1.6 Tbps is written 1600G (EOS User Manual, "set extcommunity (route-map)":
+    the lbw value is `0-4294967295` or `nn.nn(K|M|G)`). The largest suffix that keeps a whole number or two
+    decimals is used; anything finer is written as the plain number.
+    """
+    for suffix, factor in _LBW_SUFFIXES:
+        if bps >= factor and (bps * 100) % factor == 0:
+            value = Decimal(bps) / factor
+            return f"{value.normalize():f}{suffix}"
+    return str(bps)
+
+
 def encode_lbw(wire_bps: int, scaled: bool, asn: int) -> str:
-    """`set extcommunity lbw VALUE`: bits per second with a K/M/G suffix."""
-    return speed_token(wire_bps)
+    """`set extcommunity lbw VALUE`: bits per second, plain or with K/M/G (no T)."""
+    return eos_lbw(wire_bps)

@@ -13,6 +13,14 @@ NAME = "frr"
 NAPALM_DRIVER = "frr"  # the napalm-frr distribution (napalm_frr/ in this repository)
 READBACK_SYNTAX = "ios"
 AGGREGATE_IN_POLICY = True  # `set extcommunity bandwidth cumulative` in the outbound route-map
+
+# The MTU is a property of the Linux interface, not of FRR's config: nothing is rendered.
+L2_OVERHEAD = 0
+MAX_INTERFACE_MTU = 65535
+MGMT_INTERFACE = ""  # the lab reaches devices through nsenter; a real box's management stays Linux's
+MGMT_VRF = ""
+ROLES: Mapping[str, str] = {"admin": "admin", "read-only": "read-only"}
+CIPHERS: Mapping[str, str] = {}
 FILTERS: Mapping[str, Callable[..., Any]] = {}
 
 

@@ -15,6 +15,23 @@ NAPALM_DRIVER = "iosxr"
 READBACK_SYNTAX = "ios"
 AGGREGATE_IN_POLICY = False  # `ebgp-send-extcommunity-dmz cumulative` is set per neighbour
 
+# Interface `mtu` is the L2 MTU including the 14-byte Ethernet header, without FCS; IP MTU = mtu - 14 (IOS XR
+# Interface and Hardware Component Configuration Guide, "Configuring Ethernet Interfaces" > "Ethernet MTU").
+L2_OVERHEAD = 14
+MAX_INTERFACE_MTU = 9646  # Cisco 8000 ports
+MGMT_INTERFACE = "MgmtEth0/RP0/CPU0/0"
+MGMT_VRF = ""
+ROLES: Mapping[str, str] = {
+    "admin": "root-lr",
+    "read-only": "operator",
+}  # IOS XR System Security Configuration Guide, "Predefined user groups"
+CIPHERS: Mapping[str, str] = {  # IOS XR "Configuring MACsec" > "MACsec policy"
+    "gcm-aes-xpn-256": "GCM-AES-XPN-256",
+    "gcm-aes-256": "GCM-AES-256",
+    "gcm-aes-xpn-128": "GCM-AES-XPN-128",
+    "gcm-aes-128": "GCM-AES-128",
+}
+
 _PREFIX = {
     1_600_000_000_000: "OneDotSixTbE",
     800_000_000_000: "EightHundredGigE",
@@ -43,5 +60,5 @@ def interface_name(line_cards: int, ports_per_line_card: int, ref: PortRef, spee
 
 
 def encode_lbw(wire_bps: int, scaled: bool, asn: int) -> str:
-    """A member of `extcommunity-set bandwidth`: AS:kbps."""
-    return f"{global_admin(asn)}:{wire_bps // 1000}"
+    """A member of `extcommunity-set bandwidth`: AS:bits per second (see templates/iosxr/policy.j2 for the source)."""
+    return f"{global_admin(asn)}:{wire_bps}"

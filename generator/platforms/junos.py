@@ -14,6 +14,16 @@ NAPALM_DRIVER = "junos"
 READBACK_SYNTAX = "junos"
 AGGREGATE_IN_POLICY = True  # `then aggregate-bandwidth` in the export policy
 
+# Physical-interface `mtu` is the media MTU including the Ethernet header (Junos "Media MTU Overview":
+# Ethernet default media MTU 1514 for IP MTU 1500); 9216 is the lowest common maximum of PTX/QFX/MX.
+L2_OVERHEAD = 14
+MAX_INTERFACE_MTU = 9216
+MGMT_INTERFACE = "fxp0"  # PTX/MX routing engines; QFX uses em0
+MGMT_INTERFACES = ("fxp0", "em0", "em1", "re0:mgmt-0", "re1:mgmt-0")  # what `system management-instance` moves
+MGMT_VRF = "mgmt_junos"  # always (Junos "Management Interface in a Non-Default Instance")
+ROLES: Mapping[str, str] = {"admin": "super-user", "read-only": "read-only"}  # Junos "Predefined System Login Classes"
+CIPHERS: Mapping[str, str] = {c: c for c in ("gcm-aes-xpn-256", "gcm-aes-256", "gcm-aes-xpn-128", "gcm-aes-128")}
+
 
 def junos_length_range(entry: PrefixEntry) -> str:
     low, high = length_range(entry)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import jinja2
+import yaml
 
 import generator
 from generator.compile.fingerprint import device_fingerprint, network_digest
@@ -278,6 +279,19 @@ def audit_findings(results: list[Rendered], out: Path) -> list[Finding]:
     ]
 
 
+def write_avd(plan: Plan, directory: Path) -> None:
+    """One AVD structured config (eos_cli_config_gen schema) per EOS device, as YAML."""
+    from generator.platforms.eos_avd import structured_config
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    directory.mkdir()
+    hardware = plan.intent.hardware
+    for name, node in plan.wiring.nodes.items():
+        if hardware[node.hardware].platform == "eos":
+            text = yaml.dump(structured_config(expand(plan, name)), Dumper=dumper, sort_keys=False, width=1000)
+            (directory / f"{name}.yml").write_text(text)
+
+
 def build(
     intent_path: str | Path,
     out: str | Path = "out",
@@ -285,16 +299,18 @@ def build(
     force: bool = False,
     audit: bool = True,
     templates: str | Path = TEMPLATES,
+    avd: bool = False,
 ) -> BuildReport:
     """Build configs for every device of the intent; raises FindingsError on an invalid intent or when
-    the parse-back audit finds a config that does not match its model (then `out/` is left untouched)."""
+    the parse-back audit finds a config that does not match its model (then `out/` is left untouched).
+    With `avd`, out/avd/<device>.yml holds the Arista AVD structured config of every EOS device."""
     out = Path(out)
     jobs = jobs or os.cpu_count() or 1
     start = time.perf_counter()
     loaded = load_intent(intent_path)
     templates = Path(templates).resolve()
     code_and_templates = f"{templates_digest(templates)}:{code_digest()}"
-    key = hashlib.sha256(f"{loaded.digest}:{code_and_templates}".encode()).hexdigest()
+    key = hashlib.sha256(f"{loaded.digest}:{code_and_templates}:avd={avd}".encode()).hexdigest()
     previous = read_manifest(out)
     intact = previous is not None and _intact(out, previous)
     timings = {"load": time.perf_counter() - start}
@@ -323,6 +339,10 @@ def build(
         if problems:
             raise AuditError(problems)
         t = time.perf_counter()
+        if avd:
+            write_avd(planned.plan, staging.path / "avd")
+            timings["avd"] = time.perf_counter() - t
+            t = time.perf_counter()
         manifest = manifest_for(loaded.intent.name, planned.plan, key, results)
         staging.commit(manifest)
     except BaseException:

@@ -1,5 +1,0 @@
-"""The command line: a thin layer over the stages (nothing else in the package imports it)."""
-
-from generator.cli.main import main
-
-__all__ = ["main"]

@@ -1,1 +1,0 @@
-"""Review stage: an intent change between git revisions, as per-device diffs and a semantic summary."""

@@ -1,1 +1,0 @@
-"""Checks: intent semantics, physical capacity, the compiled model and (later) rendered configs."""
