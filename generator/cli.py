@@ -20,11 +20,16 @@ from rich.console import Console
 from rich.table import Table
 
 from generator.findings import AuditError, Finding, FindingsError, Severity, audit_mismatch, errors, sort_findings
+from generator.inventory import InventoryError
 
 if TYPE_CHECKING:
     from generator.model import Network
 
 DEFAULT_INTENT = "intent/lab.yaml"
+INVENTORY_HELP = (
+    "device inventory: the lab's inventory.yaml, or a Nornir inventory (directory with hosts.yaml, "
+    "a hosts.yaml, or a Nornir config.yaml); default: the one `lab up` wrote for this intent"
+)
 EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 # emoji=False: ":ff:" in an IPv6 address or ":warning:" in Markdown must print as written
@@ -183,6 +188,12 @@ def cmd_push(args: argparse.Namespace) -> int:
     return run_push(args, out)
 
 
+def cmd_inventory(args: argparse.Namespace) -> int:
+    from generator.deploy.inventory_export import run_inventory
+
+    return run_inventory(args, out)
+
+
 # ------------------------------------------------------------------------------------------- parser
 
 
@@ -235,7 +246,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--head", metavar="REV", default="worktree", help="revision under review (default: worktree)")
     p.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: all cores)")
     p.add_argument("--running", action="store_true", help="compare with the devices of the inventory")
-    p.add_argument("--inventory", help="device inventory (default: the one `lab up` wrote for this intent)")
+    p.add_argument("--inventory", help=INVENTORY_HELP)
+    p.add_argument("--workers", type=int, default=16, help="devices worked on at once by --running (default 16)")
     p.add_argument("--format", choices=("terminal", "markdown", "json"), default="terminal")
     p.add_argument("-o", "--out", default="out", help="build output (default: out)")
 
@@ -246,12 +258,18 @@ def parser() -> argparse.ArgumentParser:
 
     p = command("push", cmd_push, "push rendered configs plane by plane (dry run unless --commit)")
     intent_arg(p)
-    p.add_argument("--inventory", help="device inventory (default: the one `lab up` wrote for this intent)")
+    p.add_argument("--inventory", help=INVENTORY_HELP)
+    p.add_argument("--workers", type=int, default=16, help="devices worked on at once (default 16)")
     p.add_argument("-o", "--out", default="out")
     p.add_argument("--commit", action="store_true", help="apply (default: dry run, show the diff only)")
     p.add_argument("--planes", help="only these planes, e.g. 1,2")
     p.add_argument("--revert-in", type=int, default=120, help="commit-confirm timer in seconds (default 120)")
     p.add_argument("--converge-timeout", type=float, default=60.0, help="seconds to wait for post-checks")
+
+    p = command("inventory", cmd_inventory, "export the intent's devices as a Nornir or Ansible inventory")
+    intent_arg(p)
+    p.add_argument("--format", choices=("nornir", "ansible"), default="nornir")
+    p.add_argument("-o", "--out", help="directory to write to (default: print to stdout)")
     return top
 
 
@@ -268,7 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         n = sum(1 for f in exc.findings if f.severity is Severity.ERROR)
         err.print(f"{n} error(s): nothing was written", style="red")
         return EXIT_BAD_INPUT
-    except UsageError as exc:
+    except (UsageError, InventoryError) as exc:
         err.print(f"error: {exc}", style="red", markup=False)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

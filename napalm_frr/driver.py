@@ -29,6 +29,7 @@ from napalm.base.exceptions import (
 
 from napalm_frr.transport import NetnsTransport, Result, SshTransport, Transport
 
+DEFAULT_DAEMONS = ("zebra", "bgpd")  # what a BGP router's config needs; optional_args["daemons"] overrides
 _SECRET = re.compile(r"^(\s*(?:neighbor \S+ password|password|enable password|secret)\s+)\S.*$", re.M)
 _AFI = {"ipv4Unicast": "ipv4", "ipv6Unicast": "ipv6"}
 
@@ -36,6 +37,11 @@ _AFI = {"ipv4Unicast": "ipv4", "ipv6Unicast": "ipv6"}
 def sanitize(config: str) -> str:
     """Config text with every password replaced, safe to print or log."""
     return _SECRET.sub(r"\1<removed>", config)
+
+
+class DaemonsDownError(CommitError):  # type: ignore[misc]
+    """A daemon does not answer: `show running-config` would hold only the others' part of the config,
+    so a checkpoint or `write memory` now would save a partial config. Nothing was changed."""
 
 
 def _natural(name: str) -> tuple[Any, ...]:
@@ -57,7 +63,8 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
     ) -> None:
         """optional_args: transport ("netns" | "ssh"), netns, uts (UTS namespace file), pathspace
         (FRR -N), state_dir, frr_reload, start_command (argv that starts daemons that are down),
-        port, sudo, key_file."""
+        daemons (that must answer before a checkpoint, commit or save; default zebra, bgpd), port, sudo,
+        key_file."""
         self.hostname = hostname
         self.username = username
         self.password = password
@@ -70,6 +77,7 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
         self.state_dir: str = args.get("state_dir", f"/var/lib/napalm-frr/{self.pathspace or 'default'}")
         self.frr_reload: str = args.get("frr_reload", "/usr/lib/frr/frr-reload.py")
         self.start_command: list[str] = list(args.get("start_command", []))
+        self.daemons: tuple[str, ...] = tuple(args.get("daemons", DEFAULT_DAEMONS))
         self.port = int(args.get("port", 22))
         self.sudo = bool(args.get("sudo", True))
         self.key_file: str | None = args.get("key_file")
@@ -152,6 +160,23 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
     def _remove(self, *names: str) -> None:
         self._run(["rm", "-f", *(self._path(n) for n in names)])
 
+    def silent_daemons(self) -> list[str]:
+        """The daemons that do not answer a query of their own (`vtysh -d DAEMON`): vtysh merges whatever
+        daemons it reaches without saying that one is missing, so each is asked by name."""
+        return [
+            daemon
+            for daemon in self.daemons
+            if self._run(["vtysh", *self._ps(), "-d", daemon, "-c", "show version"]).rc != 0
+        ]
+
+    def _require_daemons(self, action: str) -> None:
+        silent = self.silent_daemons()
+        if silent:
+            raise DaemonsDownError(
+                f"{self.hostname}: {', '.join(silent)} not answering: refusing to {action} "
+                "(the running config would be partial)"
+            )
+
     # ------------------------------------------------------------------------------ configuration
 
     def _load(self, filename: str | None, config: str | None) -> str:
@@ -201,6 +226,7 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
     def commit_config(self, message: str = "", revert_in: int | None = None) -> None:
         if self._candidate is None:
             raise CommitError(f"{self.hostname}: no candidate loaded")
+        self._require_daemons("checkpoint and commit")
         if not self.has_pending_commit():  # the revert target is the last confirmed config
             self._transport_write("checkpoint.conf", _config_body(self._vtysh("show running-config")))
         if self._merge:
@@ -248,6 +274,11 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
     def confirm_commit(self) -> None:
         if not self.has_pending_commit():
             raise CommitConfirmException(f"{self.hostname}: no pending commit to confirm")
+        silent = self.silent_daemons()
+        if silent:  # leave the timer armed: the router reverts to the checkpoint by itself
+            raise CommitConfirmException(
+                f"{self.hostname}: {', '.join(silent)} not answering: not confirming (the saved config would be partial)"
+            )
         self._remove("pending")
         self._vtysh("write memory")
 
@@ -268,6 +299,7 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
         result = self._reload(self._path("checkpoint.conf"))
         if result.rc != 0:
             raise CommitError(f"{self.hostname}: rollback failed: {sanitize(result.err).strip()[-500:]}")
+        self._require_daemons("save the rolled-back config")
         self._vtysh("write memory")
 
     def get_config(
