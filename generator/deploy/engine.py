@@ -7,6 +7,7 @@ own and live in push.py and running.py; this module only runs a step on a set of
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -14,15 +15,21 @@ from typing import Any, TypeVar
 from nornir.core import Nornir
 from nornir.core.inventory import ConnectionOptions, Defaults, Groups, Host, Hosts
 from nornir.core.inventory import Inventory as NornirInventory
+from nornir.core.plugins.connections import ConnectionPluginRegister
 from nornir.core.processor import Processors
 from nornir.core.task import AggregatedResult, MultiResult, Result, Task
 from nornir.plugins.runners import ThreadedRunner
+from nornir_napalm.plugins.connections import CONNECTION_NAME, Napalm
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from generator.inventory import Inventory, credentials
 
 T = TypeVar("T")
+# Nornir logs each failed task with its traceback; the push reports failures itself, by device and check
+logging.getLogger("nornir").addHandler(logging.NullHandler())
+if CONNECTION_NAME not in ConnectionPluginRegister.available:  # InitNornir would register it from entry points
+    ConnectionPluginRegister.register(CONNECTION_NAME, Napalm)
 DEFAULT_WORKERS = 16
 NAPALM_TIMEOUT = 60
 
