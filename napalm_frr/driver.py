@@ -277,7 +277,8 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
         silent = self.silent_daemons()
         if silent:  # leave the timer armed: the router reverts to the checkpoint by itself
             raise CommitConfirmException(
-                f"{self.hostname}: {', '.join(silent)} not answering: not confirming (the saved config would be partial)"
+                f"{self.hostname}: {', '.join(silent)} not answering: not confirming "
+                "(the saved config would be partial)"
             )
         self._remove("pending")
         self._vtysh("write memory")

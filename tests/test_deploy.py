@@ -23,7 +23,7 @@ from generator.compile.network import expand
 from generator.deploy.engine import Fleet, to_nornir
 from generator.deploy.inventory_export import export, management_address
 from generator.intent.loader import load_intent
-from generator.inventory import Inventory, InventoryDevice, InventoryError, load_inventory
+from generator.inventory import Inventory, InventoryDevice, load_inventory
 from generator.pipeline import plan_checked
 from generator.push import (
     CheckFailedError,
