@@ -39,7 +39,7 @@ from generator.lab import default_inventory
 from generator.model import Device
 from generator.pipeline import plan_checked
 from generator.render import render_device
-from napalm_frr import DaemonsDownError, sanitize
+from napalm_frr import DaemonsDownError, sanitize, silent_daemons
 
 WEIGHT_TOLERANCE = 0.02  # FRR installs weights as integer percentages of the total
 
@@ -271,7 +271,7 @@ class Rollout:
 
     def _diff(self, host: Host) -> str:
         driver = self.fleet.driver(host)
-        silent = driver.silent_daemons() if hasattr(driver, "silent_daemons") else []
+        silent = silent_daemons(driver)
         if silent:  # its running config would be partial: neither a diff nor a commit can be trusted
             raise CheckFailedError(host.name, "daemons", f"{', '.join(silent)} not answering")
         try:

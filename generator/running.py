@@ -26,7 +26,7 @@ from generator.inventory import InventoryError, load_inventory
 from generator.lab import default_inventory
 from generator.pipeline import plan_checked
 from generator.push import resolve_secrets
-from napalm_frr import sanitize
+from napalm_frr import sanitize, silent_daemons
 
 
 @dataclass
@@ -68,7 +68,7 @@ def device_drift(plan: Plan, devices: Fleet, configs: Path, host: Host) -> Devic
     drift = DeviceDrift(host.name)
     try:
         driver = devices.driver(host)
-        silent = driver.silent_daemons() if hasattr(driver, "silent_daemons") else []
+        silent = silent_daemons(driver)
         if silent:
             drift.error = f"{', '.join(silent)} not answering (the running config would be partial)"
         driver.load_replace_candidate(config=resolve_secrets((configs / f"{host.name}.cfg").read_text()))

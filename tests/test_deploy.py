@@ -33,7 +33,7 @@ from generator.push import (
     resolve_secrets,
 )
 from generator.render import render_device
-from napalm_frr import DaemonsDownError, FRRDriver
+from napalm_frr import DaemonsDownError, FRRDriver, silent_daemons
 from napalm_frr.transport import Result
 
 from .conftest import LAB
@@ -325,9 +325,9 @@ def test_frr_driver_refuses_checkpoint_commit_and_save_while_a_daemon_is_silent(
     with pytest.raises(DaemonsDownError, match="zebra not answering: refusing to checkpoint"):
         driver.commit_config(revert_in=60)
     assert transport.writes == [] and not any("write" in " ".join(c) for c in transport.commands)
-    assert driver.silent_daemons() == ["zebra"]
+    assert silent_daemons(driver) == ["zebra"]
     transport.silent = set()
-    assert driver.silent_daemons() == []
+    assert silent_daemons(driver) == []
 
 
 # ------------------------------------------------------------------------------ EOS (issue 15, push on other platforms)
