@@ -360,7 +360,8 @@ class Rollout:
             self.each(
                 step + "drain", drained, lambda h: self._commit(h, drained[h.name], f"bag push: drain plane {plane}")
             )
-            apply = sorted(set(drained) | set(result.changed))
+            # the drain commit already gave a changed device its target when draining does not alter it
+            apply = sorted(n for n in drained if drained[n] != self.target(n))
             self.log(f"plane {plane}: applying {len(result.changed)} changed configs and undraining")
             self.each(step + "apply", apply, lambda h: self._commit(h, self.target(h.name), f"bag push: plane {plane}"))
             self.log(f"plane {plane}: post-checks (sessions, prefixes, UCMP weights)")
