@@ -447,3 +447,31 @@ def test_frr_weights_are_still_compared(monkeypatch: pytest.MonkeyPatch) -> None
     with pytest.raises(CheckFailedError, match="weight share"):
         check_weights(plan, device, Routes(), set())
     assert push_module.installed_weights(Routes(), "10.102.0.0/16") == {"swp1": 50, "swp2": 25, "swp3": 25}
+
+
+def test_a_nornir_config_file_and_napalm_connection_options_are_read(tmp_path: Path) -> None:
+    hosts = {
+        "east-bag-p1-s1": {
+            "hostname": "192.0.2.1",
+            "platform": "frr",
+            "port": 2222,
+            "groups": ["bags"],
+            "connection_options": {"napalm": {"extras": {"optional_args": {"transport": "ssh", "sudo": False}}}},
+        }
+    }
+    (tmp_path / "hosts.yaml").write_text(yaml.safe_dump(hosts))
+    (tmp_path / "groups.yaml").write_text(yaml.safe_dump({"bags": {"data": {"region": "east", "plane": 1}}}))
+    (tmp_path / "defaults.yaml").write_text(yaml.safe_dump({"data": {"role": "bag"}}))
+    config = {
+        "inventory": {
+            "plugin": "SimpleInventory",
+            "options": {k: str(tmp_path / f"{k.split('_')[0]}s.yaml") for k in ("host_file", "group_file")}
+            | {"defaults_file": str(tmp_path / "defaults.yaml")},
+        }
+    }
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
+    for source in (tmp_path / "config.yaml", tmp_path / "hosts.yaml"):
+        device = load_inventory(source).devices["east-bag-p1-s1"]
+        assert device == InventoryDevice(
+            "east-bag-p1-s1", "frr", "192.0.2.1", "east", 1, "bag", {"transport": "ssh", "sudo": False, "port": 2222}
+        )
