@@ -2,7 +2,8 @@
 
 The mocked data was recorded from the real FRR 8.4 lab (`lab up` on intent/lab.yaml, device
 east-bag-p1-s1) by tests/napalm_frr/record.py: vtysh's JSON for the BGP, route, config and interface
-getters, the kernel's `ip -j` for counters and neighbour tables, /proc for get_environment. The route test asks for 1.0.4.0/24, NAPALM's fixed
+getters, the kernel's `ip -j` for counters and neighbour tables, /proc for get_environment.
+The route test asks for 1.0.4.0/24, NAPALM's fixed
 destination: its recording is the lab's 10.102.0.0/16 route with the prefix renamed.
 """
 
