@@ -235,6 +235,19 @@ def wait_until(check: Callable[[], None], timeout: float, interval: float = 1.0)
 # ---------------------------------------------------------------------------------------- rollout
 
 
+def summarize_notes(notes: list[str]) -> list[str]:
+    """One line per distinct note ("weights not verifiable on eos") with the devices it concerns."""
+    devices: dict[str, list[str]] = {}
+    for note in notes:
+        device, _, text = note.partition(": ")
+        devices.setdefault(text, []).append(device)
+    lines = []
+    for text, names in sorted(devices.items()):
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        lines.append(f"{text}: {len(names)} device{'s' if len(names) > 1 else ''} ({shown})")
+    return lines
+
+
 def as_check_failure(device: str, exc: BaseException) -> CheckFailedError:
     """A device's failure in a step, named by the check it failed; secrets never in the text."""
     if isinstance(exc, CheckFailedError):
@@ -371,8 +384,8 @@ class Rollout:
             self.each(step + "sessions", names, lambda h: self._check_sessions(h, later))
             self.each(step + "weights", names, self._check_weights)
             result.notes = sorted(self.notes)
-            for note in result.notes:
-                self.log(f"plane {plane}: {note}")
+            for line in summarize_notes(result.notes):
+                self.log(f"plane {plane}: {line}")
             self.each(
                 step + "confirm", sorted(self.touched & set(names)), lambda h: self.fleet.driver(h).confirm_commit()
             )

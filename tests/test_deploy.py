@@ -416,6 +416,10 @@ def test_eos_post_checks_run_sessions_and_say_weights_are_not_verifiable(
     assert check_sessions(plan, device, driver, set()) == set()
     note = check_weights(plan, device, driver, set())
     assert note == "east-bag-p1-s1: weights not verifiable on eos (its NAPALM driver reports no next-hop weight)"
+    assert push_module.summarize_notes([note, note.replace("p1-s1", "p1-s2")]) == [
+        "weights not verifiable on eos (its NAPALM driver reports no next-hop weight): "
+        "2 devices (east-bag-p1-s1, east-bag-p1-s2)"
+    ]
 
     down = device.bgp.neighbors[0]
     driver = eos_driver(eos_answers(plan, device, down=down.address), monkeypatch)
