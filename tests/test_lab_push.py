@@ -202,3 +202,23 @@ def test_a_change_in_one_region_drains_only_that_region(lab: Path) -> None:
         assert committed == set(plane2.drained) | set(plane2.changed)
         assert not any(d.startswith(("pwest-", "pw1-")) for d in committed)  # pwest kept carrying plane 2
     assert [r.changed for r in run_push(lab)] == [[], []]
+
+
+def test_diff_running_and_push_accept_a_nornir_inventory(lab: Path, tmp_path: Path) -> None:
+    """The lab's devices described as a Nornir SimpleInventory: platform and napalm extras per host."""
+    write(lab, intent())
+    inventory = load_inventory(inventory_path(NAME))
+    hosts = {
+        name: {
+            "hostname": d.hostname,
+            "platform": d.driver,
+            "groups": [f"plane_{d.plane}"],
+            "connection_options": {"napalm": {"extras": {"optional_args": d.optional_args}}},
+        }
+        for name, d in inventory.devices.items()
+    }
+    (tmp_path / "hosts.yaml").write_text(yaml.safe_dump(hosts))
+    (tmp_path / "groups.yaml").write_text(yaml.safe_dump({"plane_1": {}, "plane_2": {}}))
+    out = str(lab / "out")
+    assert main(["diff", "--running", str(lab / "intent.yaml"), "--inventory", str(tmp_path), "-o", out]) == 0
+    assert main(["push", str(lab / "intent.yaml"), "--inventory", str(tmp_path), "-o", out, "--workers", "4"]) == 0
