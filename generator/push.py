@@ -292,7 +292,7 @@ class Rollout:
         except ReplaceConfigException as exc:
             raise CheckFailedError(host.name, "candidate", sanitize(str(exc))) from None
         try:
-            return str(driver.compare_config())
+            return sanitize(str(driver.compare_config()))  # every platform's diff, not only FRR's, is printed
         finally:
             driver.discard_config()
 
@@ -312,7 +312,7 @@ class Rollout:
             raise CheckFailedError(host.name, "commit", sanitize(str(exc))) from None
         try:
             driver.load_replace_candidate(config=config)
-            left = str(driver.compare_config()).strip()
+            left = sanitize(str(driver.compare_config())).strip()
         finally:
             driver.discard_config()
         if left:

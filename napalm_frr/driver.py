@@ -30,7 +30,10 @@ from napalm.base.exceptions import (
 from napalm_frr.transport import NetnsTransport, Result, SshTransport, Transport
 
 DEFAULT_DAEMONS = ("zebra", "bgpd")  # what a BGP router's config needs; optional_args["daemons"] overrides
-_SECRET = re.compile(r"^(\s*(?:neighbor \S+ password|password|enable password|secret)\s+)\S.*$", re.M)
+# a password line of FRR, EOS or IOS XR, or a Junos authentication-key; also as a +/- diff line
+_SECRET = re.compile(
+    r"^([+-]?\s*(?:neighbor \S+ password|password|enable password|secret|authentication-key)\s+)\S.*$", re.M
+)
 _AFI = {"ipv4Unicast": "ipv4", "ipv6Unicast": "ipv6"}
 
 

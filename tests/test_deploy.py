@@ -151,10 +151,14 @@ def test_dry_run_push_exits_1_on_changes_and_names_every_failed_device(
     code, stdout, _ = cli("push", LAB, "--inventory", inventory, "-o", out, "--workers", "3")
     assert code == 0 and "plane 1: unchanged" in stdout and "plane 2: unchanged" in stdout
 
-    fake_driver.diffs = {"east-bag-p2-s1": "+router bgp 4200000001\n+ neighbor 10.1.0.9 remote-as 4200001001"}
+    fake_driver.diffs = {
+        "east-bag-p2-s1": f"+router bgp 4200000001\n+ neighbor 10.1.0.9 remote-as 4200001001\n"
+        f"+ neighbor 10.1.0.9 password {PASSWORD}"
+    }
     code, stdout, _ = cli("push", LAB, "--inventory", inventory, "-o", out)
     assert code == 1, stdout  # a dry run that would change something is a difference, like diff --running
     assert "plane 2: would change (1 of 8 devices change)" in stdout and "+ neighbor 10.1.0.9" in stdout
+    assert "+ neighbor 10.1.0.9 password <removed>" in stdout and PASSWORD not in stdout
 
     fake_driver.unreachable = {"east-bag-p1-s2", "w1-p1-stsw1"}
     code, stdout, _ = cli("push", LAB, "--inventory", inventory, "-o", out, "--commit")
