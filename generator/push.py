@@ -375,7 +375,7 @@ class Rollout:
             )
             # the drain commit already gave a changed device its target when draining does not alter it
             apply = sorted(n for n in drained if drained[n] != self.target(n))
-            self.log(f"plane {plane}: applying {len(result.changed)} changed configs and undraining")
+            self.log(f"plane {plane}: applying the target config to {len(apply)} devices (undrain)")
             self.each(step + "apply", apply, lambda h: self._commit(h, self.target(h.name), f"bag push: plane {plane}"))
             self.log(f"plane {plane}: post-checks (sessions, prefixes, UCMP weights)")
             later = set(self.order[self.order.index(plane) + 1 :])
