@@ -29,13 +29,22 @@ from napalm.base.exceptions import (
 
 from napalm_frr.transport import NetnsTransport, Result, SshTransport, Transport
 
-_SECRET = re.compile(r"^(\s*(?:neighbor \S+ password|password|enable password|secret)\s+)\S.*$", re.M)
+DEFAULT_DAEMONS = ("zebra", "bgpd")  # what a BGP router's config needs; optional_args["daemons"] overrides
+# a password line of FRR, EOS or IOS XR, or a Junos authentication-key; also as a +/- diff line
+_SECRET = re.compile(
+    r"^([+-]?\s*(?:neighbor \S+ password|password|enable password|secret|authentication-key)\s+)\S.*$", re.M
+)
 _AFI = {"ipv4Unicast": "ipv4", "ipv6Unicast": "ipv6"}
 
 
 def sanitize(config: str) -> str:
     """Config text with every password replaced, safe to print or log."""
     return _SECRET.sub(r"\1<removed>", config)
+
+
+class DaemonsDownError(CommitError):  # type: ignore[misc]
+    """A daemon does not answer: `show running-config` would hold only the others' part of the config,
+    so a checkpoint or `write memory` now would save a partial config. Nothing was changed."""
 
 
 def _natural(name: str) -> tuple[Any, ...]:
@@ -57,7 +66,8 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
     ) -> None:
         """optional_args: transport ("netns" | "ssh"), netns, uts (UTS namespace file), pathspace
         (FRR -N), state_dir, frr_reload, start_command (argv that starts daemons that are down),
-        port, sudo, key_file."""
+        daemons (that must answer before a checkpoint, commit or save; default zebra, bgpd), port, sudo,
+        key_file."""
         self.hostname = hostname
         self.username = username
         self.password = password
@@ -70,6 +80,7 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
         self.state_dir: str = args.get("state_dir", f"/var/lib/napalm-frr/{self.pathspace or 'default'}")
         self.frr_reload: str = args.get("frr_reload", "/usr/lib/frr/frr-reload.py")
         self.start_command: list[str] = list(args.get("start_command", []))
+        self.daemons: tuple[str, ...] = tuple(args.get("daemons", DEFAULT_DAEMONS))
         self.port = int(args.get("port", 22))
         self.sudo = bool(args.get("sudo", True))
         self.key_file: str | None = args.get("key_file")
@@ -152,6 +163,23 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
     def _remove(self, *names: str) -> None:
         self._run(["rm", "-f", *(self._path(n) for n in names)])
 
+    def _silent_daemons(self) -> list[str]:
+        """The daemons that do not answer a query of their own (`vtysh -d DAEMON`): vtysh merges whatever
+        daemons it reaches without saying that one is missing, so each is asked by name."""
+        return [
+            daemon
+            for daemon in self.daemons
+            if self._run(["vtysh", *self._ps(), "-d", daemon, "-c", "show version"]).rc != 0
+        ]
+
+    def _require_daemons(self, action: str) -> None:
+        silent = self._silent_daemons()
+        if silent:
+            raise DaemonsDownError(
+                f"{self.hostname}: {', '.join(silent)} not answering: refusing to {action} "
+                "(the running config would be partial)"
+            )
+
     # ------------------------------------------------------------------------------ configuration
 
     def _load(self, filename: str | None, config: str | None) -> str:
@@ -201,6 +229,7 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
     def commit_config(self, message: str = "", revert_in: int | None = None) -> None:
         if self._candidate is None:
             raise CommitError(f"{self.hostname}: no candidate loaded")
+        self._require_daemons("checkpoint and commit")
         if not self.has_pending_commit():  # the revert target is the last confirmed config
             self._transport_write("checkpoint.conf", _config_body(self._vtysh("show running-config")))
         if self._merge:
@@ -248,6 +277,12 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
     def confirm_commit(self) -> None:
         if not self.has_pending_commit():
             raise CommitConfirmException(f"{self.hostname}: no pending commit to confirm")
+        silent = self._silent_daemons()
+        if silent:  # leave the timer armed: the router reverts to the checkpoint by itself
+            raise CommitConfirmException(
+                f"{self.hostname}: {', '.join(silent)} not answering: not confirming "
+                "(the saved config would be partial)"
+            )
         self._remove("pending")
         self._vtysh("write memory")
 
@@ -268,6 +303,7 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
         result = self._reload(self._path("checkpoint.conf"))
         if result.rc != 0:
             raise CommitError(f"{self.hostname}: rollback failed: {sanitize(result.err).strip()[-500:]}")
+        self._require_daemons("save the rolled-back config")
         self._vtysh("write memory")
 
     def get_config(
@@ -403,6 +439,174 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
             by_as.setdefault(entry["remote_as"], []).append(entry)
         return {"global": dict(sorted(by_as.items()))} if by_as else {}
 
+    # Interfaces: zebra knows state, MTU, speed and MAC; the Linux kernel (`ip -j`, run where FRR runs:
+    # in the lab's namespace or on the SSH host) knows counters and neighbour tables.
+
+    def _ip_json(self, *argv: str) -> Any:
+        result = self._run(["ip", "-j", *argv])
+        if result.rc != 0:
+            raise CommandErrorException(f"{self.hostname}: ip {' '.join(argv)}: {result.err.strip()[:300]}")
+        return json.loads(result.out) if result.out.strip() else []
+
+    def get_interfaces(self) -> dict[str, dict[str, Any]]:
+        """NAPALM's interface model from zebra (`show interface json`); speed in Mbit/s as zebra reads it
+        from the kernel. Zebra does not report when a link last changed: last_flapped is -1.0."""
+        result: dict[str, dict[str, Any]] = {}
+        for name, data in sorted(self._json("show interface json").items(), key=lambda kv: _natural(kv[0])):
+            result[name] = {
+                "is_up": data.get("operationalStatus") == "up",
+                "is_enabled": data.get("administrativeStatus") == "up",
+                "description": data.get("description", ""),
+                "last_flapped": -1.0,
+                "mtu": int(data.get("mtu", 0)),
+                "speed": float(max(int(data.get("speed", 0)), 0)),
+                "mac_address": data.get("hardwareAddress", ""),
+            }
+        return result
+
+    def get_interfaces_counters(self) -> dict[str, dict[str, int]]:
+        """The kernel's 64-bit counters (`ip -j -s link`). Linux counts received multicast but neither
+        broadcast nor transmitted multicast: those are -1 (NAPALM's "not available"), and
+        tx_unicast_packets is every packet sent."""
+        result: dict[str, dict[str, int]] = {}
+        for link in sorted(self._ip_json("-s", "link", "show"), key=lambda link: _natural(link["ifname"])):
+            stats = link.get("stats64", {})
+            rx, tx = stats.get("rx", {}), stats.get("tx", {})
+            result[link["ifname"]] = {
+                "tx_errors": int(tx.get("errors", -1)),
+                "rx_errors": int(rx.get("errors", -1)),
+                "tx_discards": int(tx.get("dropped", -1)),
+                "rx_discards": int(rx.get("dropped", -1)),
+                "tx_octets": int(tx.get("bytes", -1)),
+                "rx_octets": int(rx.get("bytes", -1)),
+                "tx_unicast_packets": int(tx.get("packets", -1)),
+                "rx_unicast_packets": int(rx.get("packets", 0)) - int(rx.get("multicast", 0)),
+                "tx_multicast_packets": -1,
+                "rx_multicast_packets": int(rx.get("multicast", -1)),
+                "tx_broadcast_packets": -1,
+                "rx_broadcast_packets": -1,
+            }
+        return result
+
+    def _neighbours(self, family: str) -> list[dict[str, Any]]:
+        return [
+            n
+            for n in self._ip_json(family, "-s", "neigh", "show")
+            if "lladdr" in n and not {"FAILED", "INCOMPLETE", "NOARP"} & set(n.get("state", []))
+        ]
+
+    def get_arp_table(self, vrf: str = "") -> list[dict[str, Any]]:
+        """The kernel's IPv4 neighbour table (`ip -j -s -4 neigh`); age is seconds since the entry was updated.
+        Only the default VRF: the lab has no VRFs to test another against (nor does this kernel build)."""
+        if vrf and vrf != "default":
+            raise NotImplementedError("get_arp_table: only the default VRF")
+        return [
+            {"interface": n["dev"], "mac": n["lladdr"], "ip": n["dst"], "age": float(n.get("updated", -1))}
+            for n in self._neighbours("-4")
+        ]
+
+    def get_ipv6_neighbors_table(self) -> list[dict[str, Any]]:
+        """The kernel's IPv6 neighbour table (`ip -j -s -6 neigh`), link-local neighbours included."""
+        return [
+            {
+                "interface": n["dev"],
+                "mac": n["lladdr"],
+                "ip": n["dst"],
+                "age": float(n.get("updated", -1)),
+                "state": ",".join(n.get("state", [])),
+            }
+            for n in self._neighbours("-6")
+        ]
+
+    def get_network_instances(self, name: str = "") -> dict[str, dict[str, Any]]:
+        """VRFs as zebra places interfaces in them; FRR's default VRF is NAPALM's DEFAULT_INSTANCE."""
+        members: dict[str, list[str]] = {}
+        for interface, data in self._json("show interface json").items():
+            members.setdefault(data.get("vrfName", "default"), []).append(interface)
+        result: dict[str, dict[str, Any]] = {}
+        for vrf in sorted(members):
+            if name and vrf != name:
+                continue
+            result[vrf] = {
+                "name": vrf,
+                "type": "DEFAULT_INSTANCE" if vrf == "default" else "L3VRF",
+                "state": {"route_distinguisher": ""},
+                "interfaces": {"interface": {i: {} for i in sorted(members[vrf], key=_natural)}},
+            }
+        return result
+
+    def get_environment(self) -> dict[str, Any]:
+        """What Linux answers: CPU use per core over half a second (/proc/stat) and memory (/proc/meminfo,
+        in kB like NAPALM's EOS driver: available_ram is the total, used_ram what is not available).
+        A namespace or VM has no fans, power supplies or sensors of its own: those are empty."""
+        sample = self._run(["sh", "-c", "grep ^cpu /proc/stat; sleep 0.5; grep ^cpu /proc/stat; cat /proc/meminfo"])
+        lines = sample.out.splitlines()
+        cpu_lines = [line.split() for line in lines if line.startswith("cpu") and line[3:4].isdigit()]
+        half = len(cpu_lines) // 2
+        cpu: dict[int, dict[str, float]] = {}
+        for before, after in zip(cpu_lines[:half], cpu_lines[half:], strict=True):
+            b, a = [int(x) for x in before[1:]], [int(x) for x in after[1:]]
+            total = sum(a) - sum(b)
+            idle = (a[3] + a[4]) - (b[3] + b[4])  # idle + iowait
+            cpu[int(before[0][3:])] = {"%usage": round(100.0 * (total - idle) / total, 1) if total else 0.0}
+        meminfo = {line.split(":")[0]: int(line.split()[1]) for line in lines if ":" in line and line.endswith(" kB")}
+        total_kb = meminfo.get("MemTotal", 0)
+        return {
+            "fans": {},
+            "temperature": {},
+            "power": {},
+            "cpu": cpu,
+            "memory": {"available_ram": total_kb, "used_ram": total_kb - meminfo.get("MemAvailable", total_kb)},
+        }
+
+    def get_bgp_config(self, group: str = "", neighbor: str = "") -> dict[str, dict[str, Any]]:
+        """Peer groups and their neighbours as bgpd holds them (`show bgp peer-group json`, `show bgp
+        neighbors json`). Passwords are never returned: authentication_key is always ""."""
+        groups = self._json("show bgp peer-group json")
+        details = self._json("show bgp neighbors json")
+        result: dict[str, dict[str, Any]] = {}
+        for address, d in sorted(details.items()):
+            if not isinstance(d, dict) or "remoteAs" not in d or (neighbor and address != neighbor):
+                continue
+            name = d.get("peerGroup", "_")
+            if group and name != group:
+                continue
+            afi: dict[str, Any] = next(iter(d.get("addressFamilyInfo", {}).values()), {})
+            hops = int(d.get("externalBgpNbrMaxHopsAway", 1))
+            entry = result.setdefault(
+                name,
+                {
+                    "type": groups.get(name, {}).get("type", "external" if d.get("nbrExternalLink") else "internal"),
+                    "description": "",
+                    "apply_groups": [],
+                    "multihop_ttl": hops if hops > 1 else 0,
+                    "multipath": True,
+                    "local_address": "",
+                    "local_as": int(d.get("localAs", 0)),
+                    "remote_as": int(d["remoteAs"]),
+                    "import_policy": afi.get("routeMapForIncomingAdvertisements", ""),
+                    "export_policy": afi.get("routeMapForOutgoingAdvertisements", ""),
+                    "remove_private_as": False,
+                    "prefix_limit": {},
+                    "neighbors": {},
+                },
+            )
+            if entry["remote_as"] != int(d["remoteAs"]):
+                entry["remote_as"] = 0  # members with different ASes: the group has none of its own
+            entry["neighbors"][address] = {
+                "description": d.get("nbrDesc", ""),
+                "import_policy": afi.get("routeMapForIncomingAdvertisements", ""),
+                "export_policy": afi.get("routeMapForOutgoingAdvertisements", ""),
+                "local_address": "",
+                "authentication_key": "",
+                "nhs": False,
+                "route_reflector_client": bool(afi.get("routeReflectorClient", False)),
+                "local_as": int(d.get("localAs", 0)),
+                "remote_as": int(d["remoteAs"]),
+                "prefix_limit": {},
+            }
+        return result
+
     def get_route_to(self, destination: str = "", protocol: str = "", longer: bool = False) -> dict[str, Any]:
         """Routes with every next hop; `protocol_attributes.weight` is the UCMP weight FRR installs."""
         family = "ipv6" if ":" in destination else "ip"
@@ -434,6 +638,12 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
                         }
                     )
         return result
+
+
+def silent_daemons(driver: Any) -> list[str]:
+    """The FRR daemons of a connected driver that do not answer; [] for other platforms' drivers.
+    (A function, not a method: NAPALM's conformance test allows no public methods beyond its own.)"""
+    return driver._silent_daemons() if isinstance(driver, FRRDriver) else []
 
 
 def _config_body(running: str) -> str:

@@ -30,6 +30,16 @@ def jobs_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: all cores)")
 
 
+INVENTORY_HELP = (
+    "device inventory: the lab's inventory.yaml, or a Nornir inventory (directory with hosts.yaml, "
+    "a hosts.yaml, or a Nornir config.yaml); default: the one `lab up` wrote for this intent"
+)
+
+
+def workers_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=int, default=16, help="devices worked on at once (default 16)")
+
+
 def templates_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--templates", help="template directory (default: the templates shipped with the generator)")
 

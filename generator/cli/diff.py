@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
 
-from generator.cli.common import Subparsers, command, intent_arg, jobs_arg
+from generator.cli.common import (
+    INVENTORY_HELP,
+    Subparsers,
+    command,
+    intent_arg,
+    jobs_arg,
+    templates_arg,
+    templates_dir,
+    workers_arg,
+)
 from generator.cli.output import EXIT_FOUND, EXIT_OK, out, print_findings
 from generator.errors import UsageError
 
@@ -16,7 +27,9 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--head", metavar="REV", default="worktree", help="revision under review (default: worktree)")
     jobs_arg(p)
     p.add_argument("--running", action="store_true", help="compare with the devices of the inventory")
-    p.add_argument("--inventory", help="device inventory (default: the one `lab up` wrote for this intent)")
+    p.add_argument("--inventory", help=INVENTORY_HELP)
+    workers_arg(p)
+    templates_arg(p)
     p.add_argument("--format", choices=("terminal", "markdown", "json"), default="terminal")
     p.add_argument("-o", "--out", default="out", help="build output (default: out)")
 
@@ -25,15 +38,13 @@ def run(args: argparse.Namespace) -> int:
     if args.running == bool(args.base):
         raise UsageError("pass either --base REV (review a change in git) or --running (compare with devices)")
     if args.running:
-        from generator.deploy.drift import run_diff_running
-
-        return run_diff_running(args, out)
+        return running(args)
     from generator.review.compare import SideInvalidError, review
     from generator.review.gitrev import ReviewError
     from generator.review.report import as_json, as_markdown, print_terminal
 
     try:
-        result = review(args.intent, args.base, args.head, jobs=args.jobs)
+        result = review(args.intent, args.base, args.head, jobs=args.jobs, templates=templates_dir(args.templates))
     except SideInvalidError as exc:
         print_findings(exc.findings)
         raise UsageError(str(exc)) from exc
@@ -46,3 +57,43 @@ def run(args: argparse.Namespace) -> int:
     else:
         print_terminal(result, out)
     return EXIT_FOUND if result.changed else EXIT_OK
+
+
+def running(args: argparse.Namespace) -> int:
+    """`diff --running`: what each device runs against what the intent says it should."""
+    from generator.deploy.drift import running_drift
+    from generator.deploy.engine import StepProgress
+    from generator.deploy.lab import default_inventory
+
+    with StepProgress(out, "diff --running: ") as progress:
+        drifts = running_drift(
+            args.intent,
+            default_inventory(args.intent, args.inventory),
+            Path(args.out),
+            args.workers,
+            progress,
+            templates=templates_dir(args.templates),
+        )
+    if args.format == "json":
+        out.print(json.dumps([d.__dict__ for d in drifts], indent=2, sort_keys=True), markup=False)
+    else:
+        md = args.format == "markdown"
+        for d in drifts:
+            if d.clean:
+                continue
+            out.print(f"### {d.device}" if md else d.device, markup=False, style=None if md else "bold")
+            for label, values in (
+                ("missing sessions", d.missing),
+                ("sessions down", d.down),
+                ("unexpected sessions", d.unexpected),
+                ("wrong remote AS", d.wrong_as),
+            ):
+                if values:
+                    out.print(f"- {label}: {', '.join(values)}", markup=False)
+            if d.error:
+                out.print(f"- error: {d.error}", markup=False)
+            if d.config_diff:
+                out.print("```diff\n" + d.config_diff + "\n```" if md else d.config_diff, markup=False)
+        dirty = sum(1 for d in drifts if not d.clean)
+        out.print(f"{dirty} of {len(drifts)} devices drift from the intent", markup=False)
+    return EXIT_OK if all(d.clean for d in drifts) else EXIT_FOUND

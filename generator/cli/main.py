@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
-from generator.cli import analyze, build, codes, diff, lab, push, schema, validate
+from generator.cli import analyze, build, codes, diff, inventory, lab, push, schema, validate
 from generator.cli.output import EXIT_BAD_INPUT, EXIT_FOUND, EXIT_INTERNAL, err, print_findings
 from generator.errors import UsageError
 from generator.findings import AuditError, FindingsError, Severity
 
-COMMANDS = (build, validate, diff, analyze, schema, codes, lab, push)
+COMMANDS = (build, validate, diff, analyze, schema, codes, lab, push, inventory)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -2,29 +2,28 @@
 
 Config drift is NAPALM's own `compare_config` of the rendered config against the running one; the
 session comparison is structural (deepdiff of intended vs `get_bgp_neighbors`) and phrased as
-missing, down, unexpected and wrong-AS sessions.
+missing, down, unexpected and wrong-AS sessions. Nornir runs it on every device of the inventory
+(generator/deploy/engine.py); a device that cannot be read is reported by name, with the reason.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from deepdiff import DeepDiff
-from rich.console import Console
+from nornir.core.inventory import Host
 
 from generator.compile.network import Plan, expand
-from generator.deploy.inventory import Inventory, InventoryDevice, connect, load_inventory
-from generator.deploy.lab import default_inventory
+from generator.deploy.engine import DEFAULT_WORKERS, Fleet, StepProgress, fleet
+from generator.deploy.inventory import InventoryError, load_inventory
 from generator.deploy.push import resolve_secrets
 from generator.intent.loader import load_intent
 from generator.pipeline import plan_checked
 from generator.render.build import build
-from napalm_frr import sanitize
+from generator.render.engine import TEMPLATES
+from napalm_frr import sanitize, silent_daemons
 
 
 @dataclass
@@ -62,57 +61,42 @@ def compare_sessions(
         bucket.sort()
 
 
-def device_drift(plan: Plan, inventory: Inventory, configs: Path, device: InventoryDevice) -> DeviceDrift:
-    drift = DeviceDrift(device.name)
+def device_drift(plan: Plan, devices: Fleet, configs: Path, host: Host) -> DeviceDrift:
+    drift = DeviceDrift(host.name)
     try:
-        with connect(device, inventory) as driver:
-            driver.load_replace_candidate(config=resolve_secrets((configs / f"{device.name}.cfg").read_text()))
-            try:
-                drift.config_diff = sanitize(driver.compare_config())
-            finally:
-                driver.discard_config()
-            peers = driver.get_bgp_neighbors().get("global", {}).get("peers", {})
-        compare_sessions(intended_sessions(plan, device.name), peers, drift)
+        driver = devices.driver(host)
+        silent = silent_daemons(driver)
+        if silent:
+            drift.error = f"{', '.join(silent)} not answering (the running config would be partial)"
+        driver.load_replace_candidate(config=resolve_secrets((configs / f"{host.name}.cfg").read_text()))
+        try:
+            drift.config_diff = sanitize(driver.compare_config())
+        finally:
+            driver.discard_config()
+        peers = driver.get_bgp_neighbors().get("global", {}).get("peers", {})
+        compare_sessions(intended_sessions(plan, host.name), peers, drift)
     except Exception as exc:
         drift.error = sanitize(f"{type(exc).__name__}: {exc}")
     return drift
 
 
-def running_drift(intent: str | Path, inventory_file: Path, out: Path) -> list[DeviceDrift]:
-    build(intent, out)
+def running_drift(
+    intent: str | Path,
+    inventory_file: Path,
+    out: Path,
+    workers: int = DEFAULT_WORKERS,
+    progress: StepProgress | None = None,
+    templates: Path = TEMPLATES,
+) -> list[DeviceDrift]:
+    build(intent, out, templates=templates)
     plan = plan_checked(load_intent(intent)).plan
     inventory = load_inventory(inventory_file)
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        return list(
-            pool.map(
-                lambda d: device_drift(plan, inventory, out, d),
-                [inventory.devices[n] for n in sorted(inventory.devices)],
-            )
-        )
-
-
-def run_diff_running(args: argparse.Namespace, console: Console) -> int:
-    drifts = running_drift(args.intent, default_inventory(args.intent, args.inventory), Path(args.out))
-    if args.format == "json":
-        console.print(json.dumps([d.__dict__ for d in drifts], indent=2, sort_keys=True), markup=False)
-    else:
-        md = args.format == "markdown"
-        for d in drifts:
-            if d.clean:
-                continue
-            console.print(f"### {d.device}" if md else f"[bold]{d.device}[/]", markup=not md)
-            for label, values in (
-                ("missing sessions", d.missing),
-                ("sessions down", d.down),
-                ("unexpected sessions", d.unexpected),
-                ("wrong remote AS", d.wrong_as),
-            ):
-                if values:
-                    console.print(f"- {label}: {', '.join(values)}", markup=False)
-            if d.error:
-                console.print(f"- error: {d.error}", markup=False)
-            if d.config_diff:
-                console.print("```diff\n" + d.config_diff + "\n```" if md else d.config_diff, markup=False)
-        dirty = sum(1 for d in drifts if not d.clean)
-        console.print(f"{dirty} of {len(drifts)} devices drift from the intent", markup=False)
-    return 0 if all(d.clean for d in drifts) else 1
+    unknown = sorted(set(inventory.devices) - set(plan.wiring.nodes))
+    if unknown:
+        raise InventoryError(f"inventory devices not in the intent: {', '.join(unknown[:5])}")
+    with fleet(inventory, workers, progress) as devices:
+        done, failed = devices.run("drift", inventory.devices, lambda h: device_drift(plan, devices, out, h))
+    drifts = dict(done)
+    for name, exc in failed.items():  # device_drift catches its own errors; this is the engine's
+        drifts[name] = DeviceDrift(name, error=sanitize(f"{type(exc).__name__}: {exc}"))
+    return [drifts[name] for name in sorted(drifts)]

@@ -1,40 +1,42 @@
 """`push`: apply rendered configs through NAPALM, one plane at a time, with commit-confirm.
 
-Per plane: skip it if no device would change; otherwise drain it (the new config with the plane
-drained, so traffic moves to the other planes while sessions flap), apply the final config, check
-that every intended session is Established with prefixes received and that the installed UCMP
-weights match the intent, then confirm. Every commit carries `revert_in`, so a controller that dies
-mid-push leaves routers that revert by themselves. Any failure rolls back the devices of the plane
-and stops the rollout, naming the device and the check.
+Per plane: skip it if no device would change; otherwise drain what the change needs (the plane in
+the regions whose devices change: their new configs with the plane drained, so traffic moves to the
+other planes while sessions flap), apply the final configs, check that every intended session is
+Established with prefixes received and that the installed UCMP weights match the intent (where the
+platform's NAPALM driver reports weights), then confirm. Every commit carries `revert_in`, so a
+controller that dies mid-push leaves routers that revert by themselves, and after every commit the
+device must no longer differ from what was committed. Any failure rolls back the devices of the
+plane and stops the rollout, naming every device that failed and the check.
+
+Nornir runs the steps (generator/deploy/engine.py): one NAPALM connection per device per push.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from napalm.base.exceptions import ReplaceConfigException
-from rich.console import Console
+from napalm.base.exceptions import ConnectionException, ReplaceConfigException
+from nornir.core.inventory import Host
 
 from generator.compile.network import Plan, expand
 from generator.compile.network import plan as make_plan
 from generator.compile.ucmp import Path as UcmpPath
 from generator.compile.ucmp import expected_paths, normalized
-from generator.deploy.inventory import Inventory, InventoryDevice, connect, load_inventory
-from generator.deploy.lab import default_inventory
+from generator.deploy.engine import DEFAULT_WORKERS, Fleet, StepProgress, fleet
+from generator.deploy.inventory import InventoryError, load_inventory
 from generator.intent.loader import load_intent
 from generator.model import Device
 from generator.pipeline import plan_checked
 from generator.render.build import build
-from generator.render.engine import render_device
-from napalm_frr import sanitize
+from generator.render.engine import TEMPLATES, render_device
+from napalm_frr import DaemonsDownError, sanitize, silent_daemons
 
 WEIGHT_TOLERANCE = 0.02  # FRR installs weights as integer percentages of the total
 
@@ -45,14 +47,30 @@ class CheckFailedError(Exception):
         self.device, self.check, self.detail = device, check, detail
 
 
+class StepFailedError(CheckFailedError):
+    """A step failed on one or more devices: the first (by name) is the headline, `errors` has them all."""
+
+    def __init__(self, errors: list[CheckFailedError]) -> None:
+        first = errors[0]
+        super().__init__(first.device, first.check, first.detail)
+        self.errors = errors
+
+    def __str__(self) -> str:
+        more = f" (failed on {len(self.errors)} devices: {', '.join(e.device for e in self.errors)})"
+        return super().__str__() + (more if len(self.errors) > 1 else "")
+
+
 @dataclass
 class PlaneResult:
     plane: int
     devices: list[str]
     changed: list[str] = field(default_factory=list)
+    drained: list[str] = field(default_factory=list)  # devices that received a drain config first
     seconds: float = 0.0
     error: CheckFailedError | None = None
+    failed: list[CheckFailedError] = field(default_factory=list)  # every device that failed the step
     rolled_back: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # checks that could not run, e.g. weights on EOS
 
 
 _SECRET_REF = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
@@ -70,17 +88,47 @@ def resolve_secrets(config: str) -> str:
     return _SECRET_REF.sub(value, config)
 
 
-def drained_configs(plan: Plan, plane: int, names: list[str]) -> dict[str, str]:
-    """The devices' configs with `plane` drained in every region: the same intent, one more drained plane."""
+def drain_regions(plan: Plan, changed: Iterable[str]) -> list[str]:
+    """The regions whose plane must be drained: those with a device whose config changes."""
+    return sorted({plan.wiring.nodes[name].region for name in changed})
+
+
+def drained_configs(
+    plan: Plan, plane: int, names: Iterable[str], regions: Iterable[str], templates: Path = TEMPLATES
+) -> dict[str, str]:
+    """The configs of `names` (those in `regions`) with `plane` drained in `regions` only: the same
+    intent, one more drained plane where the change is. Other regions keep carrying traffic."""
+    drain = set(regions)
     intent = plan.intent
-    regions = [
+    updated = [
         r.model_copy(
             update={"bag": r.bag.model_copy(update={"drained_planes": sorted({*r.bag.drained_planes, plane})})}
         )
+        if r.name in drain
+        else r
         for r in intent.regions
     ]
-    drained = make_plan(intent.model_copy(update={"regions": regions}))
-    return {name: resolve_secrets(render_device(expand(drained, name))) for name in names}
+    drained = make_plan(intent.model_copy(update={"regions": updated}))
+    return {
+        name: resolve_secrets(render_device(expand(drained, name), templates))
+        for name in sorted(names)
+        if plan.wiring.nodes[name].region in drain
+    }
+
+
+def drain_step(
+    plan: Plan,
+    plane: int,
+    names: Iterable[str],
+    changed: list[str],
+    target: Callable[[str], str],
+    templates: Path = TEMPLATES,
+) -> dict[str, str]:
+    """What the drain step commits: every changed device (its new config, drained), and every other
+    device of the drained regions' plane whose config the drain alters (a BAG switch that must stop
+    announcing). Devices the drain leaves as they are are not touched."""
+    configs = drained_configs(plan, plane, names, drain_regions(plan, changed), templates)
+    return {name: text for name, text in configs.items() if name in changed or text != target(name)}
 
 
 # ---------------------------------------------------------------------------------------- checks
@@ -114,15 +162,15 @@ def check_sessions(plan: Plan, device: Device, driver: Any, later_planes: set[in
     return waiting
 
 
-def installed_weights(driver: Any, prefix: str) -> dict[str, int]:
-    """Installed next hops of a prefix (by outgoing interface) with the weight FRR gave each."""
+def installed_weights(driver: Any, prefix: str) -> dict[str, int] | None:
+    """Installed next hops of a prefix (by outgoing interface) with the weight each carries, or None
+    when the platform's driver does not report weights (NAPALM's model has no weight field; the FRR
+    driver adds `protocol_attributes.weight`, EOS's does not)."""
     routes = driver.get_route_to(prefix)
-    hops = routes.get(prefix, [])
-    return {
-        h["outgoing_interface"]: h["protocol_attributes"]["weight"]
-        for h in hops
-        if h["protocol"] == "bgp" and h["selected_next_hop"]
-    }
+    hops = [h for h in routes.get(prefix, []) if h["protocol"].lower() in ("bgp", "ebgp") and h["selected_next_hop"]]
+    if any("weight" not in (h.get("protocol_attributes") or {}) for h in hops):
+        return None
+    return {h["outgoing_interface"]: int(h["protocol_attributes"]["weight"]) for h in hops}
 
 
 def compare_weights(device: str, prefix: str, expected: dict[str, int], installed: dict[str, int]) -> None:
@@ -161,12 +209,19 @@ def expected_interface_weights(
     return result
 
 
-def check_weights(plan: Plan, device: Device, driver: Any, waiting: set[int]) -> None:
+def check_weights(plan: Plan, device: Device, driver: Any, waiting: set[int]) -> str:
+    """Raise unless the installed UCMP weights match the intent. Returns a note when they cannot be
+    read on this platform ("weights not verifiable on eos"), "" otherwise."""
     if device.drained or not plan.intent.link_bandwidth.enabled:
-        return
+        return ""
     paths = expected_paths(plan.intent, plan.wiring, [device.name], failed_links=waiting)[device.name]
     for prefix, expected in sorted(expected_interface_weights(plan, device, paths).items()):
-        compare_weights(device.name, prefix, expected, installed_weights(driver, prefix))
+        installed = installed_weights(driver, prefix)
+        if installed is None:
+            platform = getattr(driver, "platform", device.platform)
+            return f"{device.name}: weights not verifiable on {platform} (its NAPALM driver reports no next-hop weight)"
+        compare_weights(device.name, prefix, expected, installed)
+    return ""
 
 
 def wait_until(check: Callable[[], None], timeout: float, interval: float = 1.0) -> None:
@@ -184,10 +239,34 @@ def wait_until(check: Callable[[], None], timeout: float, interval: float = 1.0)
 # ---------------------------------------------------------------------------------------- rollout
 
 
+def summarize_notes(notes: list[str]) -> list[str]:
+    """One line per distinct note ("weights not verifiable on eos") with the devices it concerns."""
+    devices: dict[str, list[str]] = {}
+    for note in notes:
+        device, _, text = note.partition(": ")
+        devices.setdefault(text, []).append(device)
+    lines = []
+    for text, names in sorted(devices.items()):
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        lines.append(f"{text}: {len(names)} device{'s' if len(names) > 1 else ''} ({shown})")
+    return lines
+
+
+def as_check_failure(device: str, exc: BaseException) -> CheckFailedError:
+    """A device's failure in a step, named by the check it failed; secrets never in the text."""
+    if isinstance(exc, CheckFailedError):
+        return exc
+    if isinstance(exc, DaemonsDownError):
+        return CheckFailedError(device, "daemons", sanitize(str(exc)))
+    if isinstance(exc, ConnectionException):
+        return CheckFailedError(device, "connect", sanitize(str(exc)))
+    return CheckFailedError(device, "napalm", sanitize(f"{type(exc).__name__}: {exc}"))
+
+
 @dataclass
 class Rollout:
     plan: Plan
-    inventory: Inventory
+    fleet: Fleet
     configs: Path
     revert_in: int
     converge_timeout: float
@@ -195,112 +274,129 @@ class Rollout:
     order: list[int] = field(default_factory=list)  # planes in rollout order
     touched: set[str] = field(default_factory=set)
     waiting: set[int] = field(default_factory=set)  # links whose far end is in a later plane
+    notes: list[str] = field(default_factory=list)
+    templates: Path = TEMPLATES
 
     def target(self, name: str) -> str:
         return resolve_secrets((self.configs / f"{name}.cfg").read_text())
 
-    def diff(self, device: InventoryDevice) -> str:
-        with connect(device, self.inventory) as driver:
-            try:
-                driver.load_replace_candidate(config=self.target(device.name))
-            except ReplaceConfigException as exc:
-                raise CheckFailedError(device.name, "candidate", sanitize(str(exc))) from None
-            try:
-                return str(driver.compare_config())
-            finally:
-                driver.discard_config()
+    def each(self, step: str, names: Iterable[str], work: Callable[[Host], Any]) -> dict[str, Any]:
+        """Run one step on the devices through Nornir; every device that fails is reported by name."""
+        done, failed = self.fleet.run(step, sorted(names), work)
+        if failed:
+            raise StepFailedError([as_check_failure(name, exc) for name, exc in sorted(failed.items())])
+        return done
 
-    def _commit(self, device: InventoryDevice, config: str, message: str) -> None:
-        with connect(device, self.inventory) as driver:
-            try:
-                driver.load_replace_candidate(config=config)
-                self.touched.add(device.name)  # from here on, a failure needs this device rolled back
-                driver.commit_config(message=message, revert_in=self.revert_in)
-            except Exception as exc:
-                raise CheckFailedError(device.name, "commit", sanitize(str(exc))) from None
+    def _diff(self, host: Host) -> str:
+        driver = self.fleet.driver(host)
+        silent = silent_daemons(driver)
+        if silent:  # its running config would be partial: neither a diff nor a commit can be trusted
+            raise CheckFailedError(host.name, "daemons", f"{', '.join(silent)} not answering")
+        try:
+            driver.load_replace_candidate(config=self.target(host.name))
+        except ReplaceConfigException as exc:
+            raise CheckFailedError(host.name, "candidate", sanitize(str(exc))) from None
+        try:
+            return sanitize(str(driver.compare_config()))  # every platform's diff, not only FRR's, is printed
+        finally:
+            driver.discard_config()
 
-    def _check_sessions(self, device: InventoryDevice, later: set[int]) -> None:
+    def _commit(self, host: Host, config: str, message: str) -> None:
+        """Commit with the revert timer, then require that nothing is left to change."""
+        driver = self.fleet.driver(host)
+        already = host.name in self.touched
+        try:
+            driver.load_replace_candidate(config=config)
+            self.touched.add(host.name)  # from here on, a failure needs this device rolled back
+            driver.commit_config(message=message, revert_in=self.revert_in)
+        except DaemonsDownError as exc:  # refused before the checkpoint: nothing changed by this commit
+            if not already:
+                self.touched.discard(host.name)
+            raise CheckFailedError(host.name, "daemons", sanitize(str(exc))) from None
+        except Exception as exc:
+            raise CheckFailedError(host.name, "commit", sanitize(str(exc))) from None
+        try:
+            driver.load_replace_candidate(config=config)
+            left = sanitize(str(driver.compare_config())).strip()
+        finally:
+            driver.discard_config()
+        if left:
+            lines = left.splitlines()
+            raise CheckFailedError(
+                host.name,
+                "commit",
+                f"still differs from the committed config ({len(lines)} lines): " + "; ".join(lines[:5]),
+            )
+
+    def _check_sessions(self, device: Host, later: set[int]) -> None:
         model = expand(self.plan, device.name)
-        with connect(device, self.inventory) as driver:
+        driver = self.fleet.driver(device)
 
-            def check() -> None:
-                self.waiting.update(check_sessions(self.plan, model, driver, later))
+        def check() -> None:
+            self.waiting.update(check_sessions(self.plan, model, driver, later))
 
-            wait_until(check, self.converge_timeout)
+        wait_until(check, self.converge_timeout)
 
-    def _check_weights(self, device: InventoryDevice) -> None:
+    def _check_weights(self, device: Host) -> None:
         model = expand(self.plan, device.name)
-        with connect(device, self.inventory) as driver:
-            wait_until(lambda: check_weights(self.plan, model, driver, self.waiting), self.converge_timeout)
+        driver = self.fleet.driver(device)
+        notes: list[str] = []
 
-    def _each(self, names: list[str], work: Callable[[InventoryDevice], None]) -> None:
-        """Run work on every device in parallel; the first failure (in device order) is raised."""
-        devices = [self.inventory.devices[n] for n in names]
-        errors: list[CheckFailedError] = []
+        def check() -> None:
+            notes[:] = [check_weights(self.plan, model, driver, self.waiting)]
 
-        def guarded(device: InventoryDevice) -> None:
-            try:
-                work(device)
-            except CheckFailedError as exc:
-                errors.append(exc)
-            except Exception as exc:
-                errors.append(CheckFailedError(device.name, "napalm", sanitize(f"{type(exc).__name__}: {exc}")))
-
-        with ThreadPoolExecutor(max_workers=min(16, len(devices) or 1)) as pool:
-            list(pool.map(guarded, devices))
-        if errors:
-            raise sorted(errors, key=lambda e: e.device)[0]
+        wait_until(check, self.converge_timeout)
+        self.notes.extend(n for n in notes if n)
 
     def _rollback(self, names: list[str]) -> list[str]:
         """Every device this push committed to goes back to its last confirmed config."""
-        done = []
 
-        def rollback(device: InventoryDevice) -> None:
-            with connect(device, self.inventory) as driver:
-                driver.rollback()
-            done.append(device.name)
+        def rollback(host: Host) -> None:
+            self.fleet.driver(host).rollback()
 
-        try:
-            self._each(sorted(self.touched & set(names)), rollback)
-        except CheckFailedError as exc:
-            self.log(f"  rollback failed: {exc}")
+        done, failed = self.fleet.run("rollback", sorted(self.touched & set(names)), rollback)
+        for name, exc in sorted(failed.items()):
+            self.log(f"  rollback failed: {as_check_failure(name, exc)}")
         return sorted(done)
 
-    def plane(self, plane: int, only_diff: bool) -> PlaneResult:
+    def plane(self, plane: int, names: list[str], only_diff: bool) -> PlaneResult:
         start = time.perf_counter()
-        names = sorted(n for n, d in self.inventory.devices.items() if d.plane == plane)
         result = PlaneResult(plane, names)
-        diffs = {}
-
-        def diff(device: InventoryDevice) -> None:
-            diffs[device.name] = self.diff(device)
-
+        step = f"plane {plane}: "
         try:
-            self._each(names, diff)  # a candidate FRR rejects stops here, before any device changes
+            diffs = self.each(step + "diff", names, self._diff)  # a rejected candidate stops here, nothing changed
             result.changed = sorted(n for n, d in diffs.items() if d.strip())
             for name in result.changed:
                 self.log(f"--- {name}\n{diffs[name]}")
             if only_diff or not result.changed:
                 result.seconds = time.perf_counter() - start
                 return result
-            self.log(f"plane {plane}: draining {len(names)} devices")
-            drained = drained_configs(self.plan, plane, names)
-            self._each(names, lambda d: self._commit(d, drained[d.name], f"bag push: drain plane {plane}"))
-            self.log(f"plane {plane}: applying {len(result.changed)} changed configs and undraining")
-            self._each(names, lambda d: self._commit(d, self.target(d.name), f"bag push: plane {plane}"))
+            drained = drain_step(self.plan, plane, names, result.changed, self.target, self.templates)
+            result.drained = sorted(drained)
+            regions = drain_regions(self.plan, result.changed)
+            self.log(f"plane {plane}: draining {len(drained)} devices in {', '.join(regions)}")
+            self.each(
+                step + "drain", drained, lambda h: self._commit(h, drained[h.name], f"bag push: drain plane {plane}")
+            )
+            # the drain commit already gave a changed device its target when draining does not alter it
+            apply = sorted(n for n in drained if drained[n] != self.target(n))
+            self.log(f"plane {plane}: applying the target config to {len(apply)} devices (undrain)")
+            self.each(step + "apply", apply, lambda h: self._commit(h, self.target(h.name), f"bag push: plane {plane}"))
             self.log(f"plane {plane}: post-checks (sessions, prefixes, UCMP weights)")
             later = set(self.order[self.order.index(plane) + 1 :])
             self.waiting = set()
-            self._each(names, lambda d: self._check_sessions(d, later))
-            self._each(names, self._check_weights)
-
-            def confirm(device: InventoryDevice) -> None:
-                with connect(device, self.inventory) as driver:
-                    driver.confirm_commit()
-
-            self._each(names, confirm)
+            self.notes = []
+            self.each(step + "sessions", names, lambda h: self._check_sessions(h, later))
+            self.each(step + "weights", names, self._check_weights)
+            result.notes = sorted(self.notes)
+            for line in summarize_notes(result.notes):
+                self.log(f"plane {plane}: {line}")
+            self.each(
+                step + "confirm", sorted(self.touched & set(names)), lambda h: self.fleet.driver(h).confirm_commit()
+            )
         except CheckFailedError as exc:
             result.error = exc
+            result.failed = list(exc.errors) if isinstance(exc, StepFailedError) else [exc]
             self.log(f"plane {plane}: {exc}; rolling back")
             result.rolled_back = self._rollback(names)
         result.seconds = time.perf_counter() - start
@@ -316,48 +412,29 @@ def push(
     revert_in: int = 120,
     converge_timeout: float = 60.0,
     log: Callable[[str], None] = print,
+    workers: int = DEFAULT_WORKERS,
+    progress: StepProgress | None = None,
+    templates: Path = TEMPLATES,
 ) -> list[PlaneResult]:
-    build(intent_path, out)
+    build(intent_path, out, templates=templates)
     plan = plan_checked(load_intent(intent_path)).plan
     inventory = load_inventory(inventory_file)
     unknown = sorted(set(inventory.devices) - set(plan.wiring.nodes))
     if unknown:
-        from generator.errors import UsageError
-
-        raise UsageError(f"inventory devices not in the intent: {', '.join(unknown[:5])}")
-    order = planes or inventory.planes()
-    rollout = Rollout(plan, inventory, out, revert_in, converge_timeout, log, order)
+        raise InventoryError(f"inventory devices not in the intent: {', '.join(unknown[:5])}")
+    by_plane: dict[int, list[str]] = {}
+    for name in sorted(inventory.devices):  # the intent, not the inventory, says which plane a device is in
+        by_plane.setdefault(plan.wiring.nodes[name].plane, []).append(name)
+    missing = sorted(set(planes or []) - set(by_plane))
+    if missing:
+        raise InventoryError(f"no device of plane {', '.join(map(str, missing))} in the inventory")
+    order = planes or sorted(by_plane)
     results = []
-    for plane in order:
-        result = rollout.plane(plane, only_diff=not commit)
-        results.append(result)
-        if result.error:
-            break
+    with fleet(inventory, workers, progress) as devices:
+        rollout = Rollout(plan, devices, out, revert_in, converge_timeout, log, order, templates=templates)
+        for plane in order:
+            result = rollout.plane(plane, by_plane[plane], only_diff=not commit)
+            results.append(result)
+            if result.error:
+                break
     return results
-
-
-def run_push(args: argparse.Namespace, console: Console) -> int:
-    planes = [int(p) for p in args.planes.split(",")] if args.planes else None
-    results = push(
-        args.intent,
-        default_inventory(args.intent, args.inventory),
-        Path(args.out),
-        args.commit,
-        planes,
-        args.revert_in,
-        args.converge_timeout,
-        log=lambda text: console.print(text, markup=False, highlight=False),
-    )
-    for r in results:
-        state = (
-            "FAILED" if r.error else ("unchanged" if not r.changed else ("applied" if args.commit else "would change"))
-        )
-        console.print(
-            f"plane {r.plane}: {state} ({len(r.changed)} of {len(r.devices)} devices change) "
-            f"in {r.seconds:.1f}s" + (f"; rolled back {', '.join(r.rolled_back)}" if r.error else ""),
-            markup=False,
-        )
-        if r.error:
-            console.print(f"  failed check '{r.error.check}' on {r.error.device}: {r.error.detail}", markup=False)
-            return 1
-    return 0

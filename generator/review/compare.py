@@ -29,7 +29,7 @@ from generator.findings import Finding, FindingsError, Location
 from generator.forked import fork_map
 from generator.intent.loader import load_intent
 from generator.pipeline import plan_checked
-from generator.render.engine import render_device
+from generator.render.engine import TEMPLATES, render_device
 from generator.review.gitrev import ReviewError, materialize, repo_root, resolve
 from generator.review.semantic import Item, Shares, semantic, ucmp_change, ucmp_shares
 
@@ -120,12 +120,14 @@ def _diff(name: str, old: str, new: str) -> list[str]:
     return [redact(line) for line in lines]
 
 
-def _compare(base: Plan, head: Plan, name: str, shares: tuple[Shares, Shares]) -> DeviceChange | None:
+def _compare(
+    base: Plan, head: Plan, name: str, shares: tuple[Shares, Shares], templates: Path = TEMPLATES
+) -> DeviceChange | None:
     in_base, in_head = name in base.wiring.nodes, name in head.wiring.nodes
     old = expand(base, name) if in_base else None
     new = expand(head, name) if in_head else None
-    old_text = render_device(old) if old else ""
-    new_text = render_device(new) if new else ""
+    old_text = render_device(old, templates) if old else ""
+    new_text = render_device(new, templates) if new else ""
     if old_text == new_text:
         return None
     device = new or old
@@ -150,8 +152,8 @@ def _differs(side_a: Side, side_b: Side, name: str) -> bool:
     return device_fingerprint(side_a.plan, name, side_a.digest) != device_fingerprint(side_b.plan, name, side_b.digest)
 
 
-def _compare_chunk(sides: tuple[Side, Side], candidates: list[str]) -> list[DeviceChange]:
-    base_side, head_side = sides
+def _compare_chunk(sides: tuple[Side, Side, Path], candidates: list[str]) -> list[DeviceChange]:
+    base_side, head_side, templates = sides
     base, head = base_side.plan, head_side.plan
     with paused_gc():
         names = [n for n in candidates if _differs(base_side, head_side, n)]
@@ -160,14 +162,15 @@ def _compare_chunk(sides: tuple[Side, Side], candidates: list[str]) -> list[Devi
             both = [n for n in names if n in base.wiring.nodes and n in head.wiring.nodes]
             fabric = [n for n in both if head.wiring.nodes[n].role != "bag"]  # spines weight BAG switches
             shares = (ucmp_shares(base, fabric), ucmp_shares(head, fabric))
-        return [c for c in (_compare(base, head, n, shares) for n in names) if c is not None]
+        return [c for c in (_compare(base, head, n, shares, templates) for n in names) if c is not None]
 
 
-def compare_devices(base: Side, head: Side, jobs: int) -> list[DeviceChange]:
+def compare_devices(base: Side, head: Side, jobs: int, templates: Path = TEMPLATES) -> list[DeviceChange]:
     """Every device whose config differs, from workers that inherit both plans."""
     names = [*head.plan.wiring.nodes, *(n for n in base.plan.wiring.nodes if n not in head.plan.wiring.nodes)]
     chunks = [names[i :: jobs * 4] for i in range(jobs * 4)]
-    changes = fork_map(_compare_chunk, (base, head), chunks, 1 if len(names) < PARALLEL_THRESHOLD else jobs)
+    shared = (base, head, templates)
+    changes = fork_map(_compare_chunk, shared, chunks, 1 if len(names) < PARALLEL_THRESHOLD else jobs)
     return sorted(changes, key=lambda c: c.name)
 
 
@@ -286,7 +289,13 @@ def _ratio(value: float | None) -> float | None:
     return None if value is None else round(value, 3) if value != float("inf") else None
 
 
-def review(intent: str | Path, base_rev: str, head_rev: str = WORKTREE, jobs: int | None = None) -> Review:
+def review(
+    intent: str | Path,
+    base_rev: str,
+    head_rev: str = WORKTREE,
+    jobs: int | None = None,
+    templates: Path = TEMPLATES,
+) -> Review:
     intent = Path(intent)
     root = repo_root(intent)
     relpath = intent.resolve().relative_to(root).as_posix()
@@ -300,7 +309,7 @@ def review(intent: str | Path, base_rev: str, head_rev: str = WORKTREE, jobs: in
         else:
             head_path = materialize(root, head_commit, relpath, Path(tmp) / "head")
             head = plan_side(f"head {head_rev} ({head_commit[:12]})", head_path, (Path(tmp) / "head", head_rev))
-    changes = compare_devices(base, head, jobs or os.cpu_count() or 1)
+    changes = compare_devices(base, head, jobs or os.cpu_count() or 1, templates)
     planes = sorted({c.plane for c in changes})
     regions = sorted({c.region for c in changes})
     result = Review(

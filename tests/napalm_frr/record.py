@@ -1,6 +1,6 @@
 """Record mocked data for test_getters.py from a running lab device (run as root after `lab up`).
 
-python -m tests.napalm_frr.record east-bag-p1-s1
+python -m tests.napalm_frr.record east-bag-p1-s1 [test_get_interfaces ...]   (default: every getter)
 """
 
 from __future__ import annotations
@@ -28,6 +28,13 @@ GETTERS: dict[str, Any] = {
     "test_get_config": lambda d: d.get_config(),
     "test_get_config_filtered": lambda d: [d.get_config(retrieve=r) for r in ("running", "startup", "candidate")][-1],
     "test_get_config_sanitized": lambda d: d.get_config(sanitized=True),
+    "test_get_interfaces": lambda d: d.get_interfaces(),
+    "test_get_interfaces_counters": lambda d: d.get_interfaces_counters(),
+    "test_get_environment": lambda d: d.get_environment(),
+    "test_get_bgp_config": lambda d: d.get_bgp_config(),
+    "test_get_arp_table": lambda d: d.get_arp_table(),
+    "test_get_ipv6_neighbors_table": lambda d: d.get_ipv6_neighbors_table(),
+    "test_get_network_instances": lambda d: d.get_network_instances(),
     "test_get_config_sanitized_filtered": lambda d: {
         "running": d.get_config(retrieve="running", sanitized=True)["running"],
         "startup": d.get_config(retrieve="startup", sanitized=True)["startup"],
@@ -48,10 +55,12 @@ class Recorder(NetnsTransport):
         return result
 
 
-def main(device: str) -> None:
+def main(device: str, only: list[str]) -> None:
     driver = FRRDriver(device, "", "", optional_args={"netns": device, "uts": f"/run/bag-lab/uts/{device}"})
     driver.open()
     for test, getter in GETTERS.items():
+        if only and test not in only:
+            continue
         recorder = Recorder(device, f"/run/bag-lab/uts/{device}")
         driver._transport = recorder
         result = json.loads(json.dumps(getter(driver)).replace(ROUTE, "1.0.4.0/24"))
@@ -63,4 +72,4 @@ def main(device: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2:])

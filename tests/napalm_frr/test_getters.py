@@ -1,7 +1,9 @@
 """NAPALM's own driver test-suite (`napalm.base.test.getters.BaseTestGetters`) for the FRR driver.
 
 The mocked data was recorded from the real FRR 8.4 lab (`lab up` on intent/lab.yaml, device
-east-bag-p1-s1) by tests/napalm_frr/record.py. The route test asks for 1.0.4.0/24, NAPALM's fixed
+east-bag-p1-s1) by tests/napalm_frr/record.py: vtysh's JSON for the BGP, route, config and interface
+getters, the kernel's `ip -j` for counters and neighbour tables, /proc for get_environment.
+The route test asks for 1.0.4.0/24, NAPALM's fixed
 destination: its recording is the lab's 10.102.0.0/16 route with the prefix renamed.
 """
 

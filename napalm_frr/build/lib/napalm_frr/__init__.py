@@ -1,7 +1,7 @@
 """NAPALM driver for FRRouting: `napalm.get_network_driver("frr")` finds it by this package name."""
 
-from napalm_frr.driver import FRRDriver, sanitize
+from napalm_frr.driver import DaemonsDownError, FRRDriver, sanitize, silent_daemons
 
 __version__ = "0.1.0"
 
-__all__ = ["FRRDriver", "sanitize"]
+__all__ = ["DaemonsDownError", "FRRDriver", "sanitize", "silent_daemons"]
