@@ -6,6 +6,8 @@
   pickled on the way in), one shard per region and plane so a worker derives the links it needs once.
 - A device whose input fingerprint matches the previous build is not expanded or rendered at all:
   its previous config is hard-linked into the new tree. Of the rest, only changed bytes are written.
+- The cabling plan (see cabling) is written beside the configs with the same reuse: a device's
+  table with its config, a plane's CSV while its BAG switches' fingerprints are unchanged.
 - The new tree replaces `out/` atomically (see outdir).
 """
 
@@ -22,6 +24,7 @@ from typing import Any, NamedTuple
 import jinja2
 
 import generator
+from generator import cabling
 from generator.compile.fingerprint import device_fingerprint, network_digest
 from generator.compile.network import Plan, expand, paused_gc
 from generator.findings import AuditError, Finding, FindingsError, Location, audit_mismatch
@@ -30,6 +33,7 @@ from generator.intent.loader import load_intent
 from generator.model import Device
 from generator.outdir import Staging, read_manifest
 from generator.pipeline import plan_checked
+from generator.progress import ProgressFactory, no_progress
 from generator.render import TEMPLATES, environment, render_device, template_for, templates_digest
 
 PARALLEL_THRESHOLD = 256  # below this many devices, forking costs more than it saves
@@ -98,9 +102,16 @@ def code_digest() -> str:
 
 
 def _intact(out: Path, manifest: dict[str, Any]) -> bool:
+    """Every file the manifest lists is still there (configs with their recorded size)."""
     devices = manifest.get("devices", {})
+    tables = out / cabling.DIRECTORY
     try:
-        return all((out / f"{name}.cfg").stat().st_size == entry["bytes"] for name, entry in devices.items())
+        if (out / cabling.CSV_NAME).stat().st_size != manifest["cabling"]["bytes"]:
+            return False
+        return all(
+            (out / f"{name}.cfg").stat().st_size == entry["bytes"] and (tables / f"{name}.md").is_file()
+            for name, entry in devices.items()
+        )
     except (OSError, KeyError, TypeError, AttributeError):
         return False
 
@@ -117,14 +128,31 @@ class _Job:
     out: Path
     audit: bool
     templates: Path
+    previous_cabling: dict[str, str] = field(default_factory=dict)  # plane CSV label -> its key
 
 
-def _reuse(job: _Job, name: str, old: dict[str, Any]) -> bool:
+def _reuse(job: _Job, files: list[str]) -> bool:
+    """Hard-link these files of the previous build into the new tree: all of them, or none."""
+    linked: list[Path] = []
     try:
-        os.link(job.out / f"{name}.cfg", job.staging / f"{name}.cfg")
+        for relative in files:
+            os.link(job.out / relative, job.staging / relative)
+            linked.append(job.staging / relative)
         return True
     except OSError:
+        for path in linked:
+            path.unlink(missing_ok=True)
         return False
+
+
+def _outputs(name: str) -> list[str]:
+    """The files of one device, relative to `out/`."""
+    return [f"{name}.cfg", f"{cabling.DIRECTORY}/{name}.md"]
+
+
+def _write_tables(job: _Job, name: str) -> None:
+    text = cabling.device_markdown(name, cabling.device_cables(job.plan, name))
+    (job.staging / cabling.DIRECTORY / f"{name}.md").write_text(text)
 
 
 def _audit(device: Device, text: str) -> tuple[str, ...]:
@@ -151,7 +179,7 @@ def _build_one(job: _Job, name: str) -> Rendered:
     fingerprint = device_fingerprint(job.plan, name, job.network_digest)
     old = job.previous.get(name)
     problems: tuple[str, ...] = ()
-    if old is not None and old.get("fingerprint") == fingerprint and _reuse(job, name, old):
+    if old is not None and old.get("fingerprint") == fingerprint and _reuse(job, _outputs(name)):
         audited = bool(old.get("audited"))
         if job.audit and not audited:  # built earlier with --no-audit: audit the config we keep
             problems = _audit(expand(job.plan, name), (job.staging / f"{name}.cfg").read_text())
@@ -177,9 +205,10 @@ def _build_one(job: _Job, name: str) -> Rendered:
     text = render_device(device, job.templates)
     data = text.encode()
     sha = hashlib.sha256(data).hexdigest()
-    written = not (old is not None and old.get("sha256") == sha and _reuse(job, name, old))
+    written = not (old is not None and old.get("sha256") == sha and _reuse(job, [f"{name}.cfg"]))
     if written:
         (job.staging / f"{name}.cfg").write_bytes(data)
+    _write_tables(job, name)
     # Same bytes as an audited config: the parse-back would read the same facts again.
     audited = not written and bool(old and old.get("audited"))
     if job.audit and not audited:
@@ -206,7 +235,47 @@ def _build_one(job: _Job, name: str) -> Rendered:
 
 def _build_shard(job: _Job, names: list[str]) -> list[Rendered]:
     with paused_gc():
-        return [_build_one(job, name) for name in names]
+        results = [_build_one(job, name) for name in names]
+        _plane_csv(job, results)
+        return results
+
+
+def _plane_csv(job: _Job, results: list[Rendered]) -> None:
+    """The CSV of the cables anchored in this shard (one region's plane), reused while its key holds."""
+    anchors = [r for r in results if r.role == "bag"]
+    if not anchors:
+        return
+    label = cabling.shard_label(anchors[0].region, anchors[0].plane)
+    relative = f"{cabling.DIRECTORY}/{label}.csv"
+    if job.previous_cabling.get(label) == plane_key(anchors) and _reuse(job, [relative]):
+        return
+    rows = cabling.csv_rows(cabling.anchored_cables(job.plan, [r.name for r in anchors]))
+    (job.staging / relative).write_text(cabling.csv_header() + rows)
+
+
+def plane_key(anchors: list[Rendered]) -> str:
+    return cabling.shard_key(r.fingerprint for r in anchors)
+
+
+def plane_keys(results: list[Rendered]) -> dict[str, str]:
+    """The cabling key of every region's plane (label -> key), in build order."""
+    anchors: dict[str, list[Rendered]] = {}
+    for r in results:
+        if r.role == "bag":
+            anchors.setdefault(cabling.shard_label(r.region, r.plane), []).append(r)
+    return {label: plane_key(members) for label, members in anchors.items()}
+
+
+def write_cabling_csv(staging: Path, labels: list[str]) -> int:
+    """`cabling.csv`: the planes' CSVs under one header, in build order; returns its size."""
+    header = cabling.csv_header().encode()
+    with (staging / cabling.CSV_NAME).open("wb") as whole:
+        whole.write(header)
+        for label in labels:
+            with (staging / cabling.DIRECTORY / f"{label}.csv").open("rb") as part:
+                part.seek(len(header))
+                whole.write(part.read())
+        return whole.tell()
 
 
 def shards(plan: Plan) -> list[list[str]]:
@@ -232,7 +301,7 @@ def compile_template(platform: str, templates: Path) -> None:
         raise FindingsError([Finding("BAG081", f"template syntax error: {exc.message}", location=where)]) from exc
 
 
-def build_devices(job: _Job, jobs: int) -> list[Rendered]:
+def build_devices(job: _Job, jobs: int, progress: ProgressFactory = no_progress) -> list[Rendered]:
     plan = job.plan
     for platform in sorted({plan.intent.hardware[n.hardware].platform for n in plan.wiring.nodes.values()}):
         compile_template(platform, job.templates)  # once, before forking: every worker inherits the compiled code
@@ -240,16 +309,22 @@ def build_devices(job: _Job, jobs: int) -> list[Rendered]:
         import validators.audit  # noqa: F401
 
     small = jobs <= 1 or len(plan.wiring.nodes) < PARALLEL_THRESHOLD
+    (job.staging / cabling.DIRECTORY).mkdir(exist_ok=True)
+    what = "render + audit" if job.audit else "render"
     try:
-        results = fork_map(_build_shard, job, shards(plan), 1 if small else jobs)
+        with progress(f"{what} devices", len(plan.wiring.nodes)) as advance:
+            results = fork_map(_build_shard, job, shards(plan), 1 if small else jobs, done=advance)
     finally:
         gc.unfreeze()  # what the audits froze in this process becomes collectable again
     order = {name: i for i, name in enumerate(plan.wiring.nodes)}
     return sorted(results, key=lambda r: order[r.name])
 
 
-def manifest_for(name: str, plan: Plan, key: str, results: list[Rendered]) -> dict[str, Any]:
+def manifest_for(
+    name: str, plan: Plan, key: str, results: list[Rendered], cabling_planes: dict[str, str], cabling_bytes: int
+) -> dict[str, Any]:
     return {
+        "cabling": {"bytes": cabling_bytes, "planes": cabling_planes},
         "generator": generator.__version__,
         "intent": name,
         "input_key": key,
@@ -285,6 +360,7 @@ def build(
     force: bool = False,
     audit: bool = True,
     templates: str | Path = TEMPLATES,
+    progress: ProgressFactory = no_progress,
 ) -> BuildReport:
     """Build configs for every device of the intent; raises FindingsError on an invalid intent or when
     the parse-back audit finds a config that does not match its model (then `out/` is left untouched)."""
@@ -316,14 +392,17 @@ def build(
     staging = Staging(out)
     try:
         digest = network_digest(planned.plan, code_and_templates)
-        job = _Job(planned.plan, digest, old_devices, staging.path, out, audit, templates)
-        results = build_devices(job, jobs)
+        old_cabling = previous.get("cabling", {}).get("planes", {}) if previous and old_devices else {}
+        job = _Job(planned.plan, digest, old_devices, staging.path, out, audit, templates, old_cabling)
+        results = build_devices(job, jobs, progress)
         timings["expand+render+write" + ("+audit" if audit else "")] = time.perf_counter() - t
         problems = audit_findings(results, out)
         if problems:
             raise AuditError(problems)
         t = time.perf_counter()
-        manifest = manifest_for(loaded.intent.name, planned.plan, key, results)
+        planes = plane_keys(results)
+        cabling_bytes = write_cabling_csv(staging.path, list(planes))
+        manifest = manifest_for(loaded.intent.name, planned.plan, key, results, planes, cabling_bytes)
         staging.commit(manifest)
     except BaseException:
         staging.abandon()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, TypeVar
 
 S = TypeVar("S")
@@ -21,15 +21,32 @@ def _run(chunk: Any) -> list[Any]:
     return work(state, chunk)
 
 
-def fork_map(work: Callable[[S, C], list[R]], state: S, chunks: Sequence[C], jobs: int) -> list[R]:
+def fork_map(
+    work: Callable[[S, C], list[R]],
+    state: S,
+    chunks: Sequence[C],
+    jobs: int,
+    done: Callable[[int], None] | None = None,
+) -> list[R]:
     """`work(state, chunk)` for every chunk, in `jobs` forked workers (in this process when jobs <= 1),
-    concatenated in chunk order. `work` must be a module-level function."""
+    concatenated in chunk order. `work` must be a module-level function. `done(n)` is called as each
+    chunk finishes, with the number of results it gave (a progress bar counts them)."""
     global _TASK  # noqa: PLW0603 - the workers inherit it through fork
     if jobs <= 1:
-        return [r for chunk in chunks for r in work(state, chunk)]
+        results: list[R] = []
+        for chunk in chunks:
+            part = work(state, chunk)
+            results += part
+            if done is not None:
+                done(len(part))
+        return results
     _TASK = (work, state)
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            return [r for part in pool.map(_run, chunks) for r in part]
+            futures = [pool.submit(_run, chunk) for chunk in chunks]
+            if done is not None:
+                for future in as_completed(futures):
+                    done(len(future.result()))
+            return [r for future in futures for r in future.result()]
     finally:
         _TASK = None
