@@ -31,7 +31,7 @@ from generator.gitrev import ReviewError, materialize, repo_root, resolve
 from generator.intent.loader import load_intent
 from generator.pipeline import plan_checked
 from generator.render import render_device
-from generator.semantic import Item, Shares, semantic, ucmp_change, ucmp_shares
+from generator.semantic import Item, Repatch, Shares, repatched, semantic, ucmp_change, ucmp_shares
 
 WORKTREE = "worktree"
 _SECRET = re.compile(r"(?P<key>\b(?:password(?: clear| 0| 7)?|authentication-key|secret)\s+)(?P<value>\S+)", re.I)
@@ -91,6 +91,7 @@ class DeviceChange:
     diff: list[str]  # unified diff lines, secrets redacted
     semantic: list[Item]  # (kind, device-independent description)
     sessions_touched: int  # neighbour entries added, removed or changed on this device
+    repatched: list[Repatch] = field(default_factory=list)  # ports whose cable now ends elsewhere
 
 
 def redact(line: str) -> str:
@@ -119,13 +120,15 @@ def _compare(base: Plan, head: Plan, name: str, shares: tuple[Shares, Shares]) -
     assert device is not None
     status = "changed" if old and new else "added" if new else "removed"
     items: list[Item] = []
+    moves: list[Repatch] = []
     touched = len((new or old).bgp.neighbors) if status != "changed" else 0  # type: ignore[union-attr]
     if old and new and old != new:
         items, touched = semantic(old, new)
+        moves = repatched(old, new)
         if name in shares[0] and name in shares[1]:
             items += ucmp_change(shares[0][name], shares[1][name])
     return DeviceChange(
-        name, device.region, device.plane, device.role, status, _diff(name, old_text, new_text), items, touched
+        name, device.region, device.plane, device.role, status, _diff(name, old_text, new_text), items, touched, moves
     )
 
 
@@ -194,6 +197,11 @@ class Review:
 
     def count(self, status: str) -> int:
         return sum(1 for c in self.changes if c.status == status)
+
+    @property
+    def repatched(self) -> list[Repatch]:
+        """Every port whose cable now ends at another device or port, by device and port."""
+        return [move for c in self.changes for move in c.repatched]
 
 
 def group_diffs(changes: Iterable[DeviceChange]) -> list[DiffGroup]:
