@@ -172,9 +172,43 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_lab(args: argparse.Namespace) -> int:
+    if args.action == "export":
+        return cmd_lab_export(args)
     from generator.lab import run_lab
 
     return run_lab(args, out)
+
+
+def cmd_lab_export(args: argparse.Namespace) -> int:
+    """`lab export --containerlab`: build (incrementally), then write the containerlab topology."""
+    from generator.build import build
+    from generator.deploy import containerlab
+    from generator.intent.loader import load_intent
+    from generator.pipeline import plan_checked
+
+    if not args.containerlab:
+        raise UsageError("lab export needs a format: --containerlab")
+    images = dict(containerlab.DEFAULT_IMAGES)
+    for item in args.image or []:
+        key, sep, image = item.partition("=")
+        if not sep or key not in images or not image:
+            raise UsageError(f"--image {item}: write PLATFORM=IMAGE with PLATFORM one of {', '.join(images)}")
+        images[key] = image
+    build(args.intent, args.out)
+    plan = plan_checked(load_intent(args.intent)).plan
+    path = Path(args.topology or f"{plan.intent.name}.clab.yml")
+    options = containerlab.Options(images, args.junos)
+    try:
+        export = containerlab.topology(plan, Path(args.out), path, options)
+        containerlab.write(export, path)
+    except (containerlab.ExportError, OSError) as exc:
+        raise UsageError(str(exc)) from exc
+    topo = export.topology["topology"]
+    out.print(
+        f"{path}: {len(topo['nodes'])} nodes, {len(topo['links'])} links; deploy with `containerlab deploy -t {path}`",
+        markup=False,
+    )
+    return EXIT_OK
 
 
 def cmd_push(args: argparse.Namespace) -> int:
@@ -240,9 +274,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--out", default="out", help="build output (default: out)")
 
     p = command("lab", cmd_lab, "run the intent as FRRouting in network namespaces on this machine")
-    p.add_argument("action", choices=("up", "down", "status"))
+    p.add_argument("action", choices=("up", "down", "status", "export"))
     intent_arg(p)
     p.add_argument("-o", "--out", default="out", help="build output with the FRR configs (default: out)")
+    p.add_argument("--containerlab", action="store_true", help="export: write a containerlab topology")
+    p.add_argument("-t", "--topology", help="export: topology file to write (default: <intent name>.clab.yml)")
+    p.add_argument("--image", action="append", metavar="PLATFORM=IMAGE", help="export: container image per platform")
+    p.add_argument("--junos", choices=("crpd", "vjunos"), default="crpd", help="export: Junos as cRPD or vJunos")
 
     p = command("push", cmd_push, "push rendered configs plane by plane (dry run unless --commit)")
     intent_arg(p)
