@@ -75,7 +75,18 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not list(templates.glob("*/device.j2")):
         raise UsageError(f"{templates}: not a templates directory (expected <platform>/device.j2 in it)")
     audit = not args.no_audit
-    report = build(args.intent, args.out, jobs=args.jobs, force=args.force, audit=audit, templates=templates)
+    from generator.progress import terminal_progress
+
+    report = build(
+        args.intent,
+        args.out,
+        jobs=args.jobs,
+        force=args.force,
+        audit=audit,
+        templates=templates,
+        progress=terminal_progress(err),
+        device_pages=args.docs,
+    )
     print_findings(report.warnings)
     if report.up_to_date:
         out.print(
@@ -247,6 +258,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="ignore the previous build and render everything")
 
     p.add_argument("--no-audit", action="store_true", help="skip the parse-back audit of changed configs")
+    p.add_argument("--docs", action="store_true", help="also write a documentation page per device (OUT/docs/devices/)")
     p.add_argument("--templates", help="template directory (default: the templates shipped with the generator)")
 
     p = command("validate", cmd_validate, "run every semantic check on an intent (exit 1 on errors)")
