@@ -326,7 +326,7 @@ def build_devices(job: _Job, jobs: int, progress: ProgressFactory = no_progress)
     what = "render + audit" if job.audit else "render"
     try:
         with progress(f"{what} devices", len(plan.wiring.nodes)) as advance:
-            results = fork_map(_build_shard, job, shards(plan), 1 if small else jobs, done=advance)
+            results = fork_map(_build_shard, job, shards(plan), 1 if small else jobs, lambda c: advance(len(c)))
     finally:
         gc.unfreeze()  # what the audits froze in this process becomes collectable again
     order = {name: i for i, name in enumerate(plan.wiring.nodes)}

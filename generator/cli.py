@@ -127,10 +127,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def rendered_findings(network: Network, manifest: dict[str, Any], out_dir: Path, jobs: int | None) -> list[Finding]:
     """`validate --rendered`: read back every config in OUT/ and compare it with the intent's models."""
+    from generator.progress import terminal_progress
     from validators.audit import audit_outdir
 
     started = time.perf_counter()
-    problems = audit_outdir(network, out_dir, jobs)
+    with terminal_progress(err)("audit rendered configs", len(network)) as advance:
+        problems = audit_outdir(network, out_dir, jobs, advance)
     hint = f"rebuild {out_dir}/, or fix the template that renders these lines"
     findings = [audit_mismatch(name, network.devices[name].platform, p, hint) for name, p in problems.items()]
     stale = sorted(set(manifest.get("devices", {})) - set(network.devices))
@@ -167,7 +169,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from generator.review_report import as_json, as_markdown, print_terminal
 
     try:
-        result = review(args.intent, args.base, args.head, jobs=args.jobs)
+        from generator.progress import terminal_progress
+
+        result = review(args.intent, args.base, args.head, jobs=args.jobs, progress=terminal_progress(err))
     except SideInvalidError as exc:
         print_findings(exc.findings)
         raise UsageError(str(exc)) from exc

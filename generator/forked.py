@@ -26,11 +26,11 @@ def fork_map(
     state: S,
     chunks: Sequence[C],
     jobs: int,
-    done: Callable[[int], None] | None = None,
+    done: Callable[[C], None] | None = None,
 ) -> list[R]:
     """`work(state, chunk)` for every chunk, in `jobs` forked workers (in this process when jobs <= 1),
-    concatenated in chunk order. `work` must be a module-level function. `done(n)` is called as each
-    chunk finishes, with the number of results it gave (a progress bar counts them)."""
+    concatenated in chunk order. `work` must be a module-level function. `done(chunk)` is called in
+    this process as each chunk finishes (a progress bar counts its items)."""
     global _TASK  # noqa: PLW0603 - the workers inherit it through fork
     if jobs <= 1:
         results: list[R] = []
@@ -38,15 +38,17 @@ def fork_map(
             part = work(state, chunk)
             results += part
             if done is not None:
-                done(len(part))
+                done(chunk)
         return results
     _TASK = (work, state)
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             futures = [pool.submit(_run, chunk) for chunk in chunks]
             if done is not None:
+                chunk_of = {future: chunk for future, chunk in zip(futures, chunks, strict=True)}
                 for future in as_completed(futures):
-                    done(len(future.result()))
+                    future.result()  # a failed chunk raises here, before it is counted
+                    done(chunk_of[future])
             return [r for future in futures for r in future.result()]
     finally:
         _TASK = None

@@ -30,6 +30,7 @@ from generator.forked import fork_map
 from generator.gitrev import ReviewError, materialize, repo_root, resolve
 from generator.intent.loader import load_intent
 from generator.pipeline import plan_checked
+from generator.progress import ProgressFactory, no_progress
 from generator.render import render_device
 from generator.semantic import Item, Repatch, Shares, repatched, semantic, ucmp_change, ucmp_shares
 
@@ -153,11 +154,13 @@ def _compare_chunk(sides: tuple[Side, Side], candidates: list[str]) -> list[Devi
         return [c for c in (_compare(base, head, n, shares) for n in names) if c is not None]
 
 
-def compare_devices(base: Side, head: Side, jobs: int) -> list[DeviceChange]:
+def compare_devices(base: Side, head: Side, jobs: int, progress: ProgressFactory = no_progress) -> list[DeviceChange]:
     """Every device whose config differs, from workers that inherit both plans."""
     names = [*head.plan.wiring.nodes, *(n for n in base.plan.wiring.nodes if n not in head.plan.wiring.nodes)]
     chunks = [names[i :: jobs * 4] for i in range(jobs * 4)]
-    changes = fork_map(_compare_chunk, (base, head), chunks, 1 if len(names) < PARALLEL_THRESHOLD else jobs)
+    workers = 1 if len(names) < PARALLEL_THRESHOLD else jobs
+    with progress("compare devices", len(names)) as advance:
+        changes = fork_map(_compare_chunk, (base, head), chunks, workers, lambda c: advance(len(c)))
     return sorted(changes, key=lambda c: c.name)
 
 
@@ -281,7 +284,13 @@ def _ratio(value: float | None) -> float | None:
     return None if value is None else round(value, 3) if value != float("inf") else None
 
 
-def review(intent: str | Path, base_rev: str, head_rev: str = WORKTREE, jobs: int | None = None) -> Review:
+def review(
+    intent: str | Path,
+    base_rev: str,
+    head_rev: str = WORKTREE,
+    jobs: int | None = None,
+    progress: ProgressFactory = no_progress,
+) -> Review:
     intent = Path(intent)
     root = repo_root(intent)
     relpath = intent.resolve().relative_to(root).as_posix()
@@ -295,7 +304,7 @@ def review(intent: str | Path, base_rev: str, head_rev: str = WORKTREE, jobs: in
         else:
             head_path = materialize(root, head_commit, relpath, Path(tmp) / "head")
             head = plan_side(f"head {head_rev} ({head_commit[:12]})", head_path, (Path(tmp) / "head", head_rev))
-    changes = compare_devices(base, head, jobs or os.cpu_count() or 1)
+    changes = compare_devices(base, head, jobs or os.cpu_count() or 1, progress)
     planes = sorted({c.plane for c in changes})
     regions = sorted({c.region for c in changes})
     result = Review(
