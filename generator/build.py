@@ -6,9 +6,10 @@
   pickled on the way in), one shard per region and plane so a worker derives the links it needs once.
 - A device whose input fingerprint matches the previous build is not expanded or rendered at all:
   its previous config is hard-linked into the new tree. Of the rest, only changed bytes are written.
-- The cabling plan (see cabling) is written beside the configs with the same reuse: a device's
-  table with its config, a plane's CSV while its BAG switches' fingerprints are unchanged; so are
-  the device pages of `--docs` (see docs). The fabric page is rewritten by every build that plans.
+- The cabling plan (see cabling) is written beside the configs: a plane's CSV is reused while its
+  BAG switches' fingerprints are unchanged. The device pages of `--docs` (see docs, with each
+  device's cabling table) are reused with the configs. The fabric page is rewritten by every build
+  that plans (0.15 s at gigawatt scale).
 - The new tree replaces `out/` atomically (see outdir).
 """
 
@@ -105,7 +106,6 @@ def code_digest() -> str:
 def _intact(out: Path, manifest: dict[str, Any]) -> bool:
     """Every file the manifest lists is still there (configs with their recorded size)."""
     devices = manifest.get("devices", {})
-    tables = out / cabling.DIRECTORY
     pages = out / docs.DEVICES
     with_pages = bool(manifest.get("docs"))
     try:
@@ -115,7 +115,6 @@ def _intact(out: Path, manifest: dict[str, Any]) -> bool:
             return False
         return all(
             (out / f"{name}.cfg").stat().st_size == entry["bytes"]
-            and (tables / f"{name}.md").is_file()
             and (not with_pages or (pages / f"{name}.md").is_file())
             for name, entry in devices.items()
         )
@@ -155,16 +154,14 @@ def _reuse(job: _Job, files: list[str]) -> bool:
 
 def _outputs(name: str, pages: bool) -> list[str]:
     """The files of one device, relative to `out/`."""
-    return [f"{name}.cfg", f"{cabling.DIRECTORY}/{name}.md", *([f"{docs.DEVICES}/{name}.md"] if pages else [])]
+    return [f"{name}.cfg", *([f"{docs.DEVICES}/{name}.md"] if pages else [])]
 
 
-def _write_tables(job: _Job, device: Device) -> None:
-    """The device's cabling table and, with --docs, its documentation page."""
-    name = device.name
-    text = cabling.device_markdown(name, cabling.device_cables(job.plan, name))
-    (job.staging / cabling.DIRECTORY / f"{name}.md").write_text(text)
+def _write_page(job: _Job, device: Device) -> None:
+    """With --docs, the device's documentation page (with its cabling table)."""
     if job.docs:
-        (job.staging / docs.DEVICES / f"{name}.md").write_text(docs.device_page(device))
+        page = docs.device_page(device, cabling.device_cables(job.plan, device.name))
+        (job.staging / docs.DEVICES / f"{device.name}.md").write_text(page)
 
 
 def _audit(device: Device, text: str) -> tuple[str, ...]:
@@ -220,7 +217,7 @@ def _build_one(job: _Job, name: str) -> Rendered:
     written = not (old is not None and old.get("sha256") == sha and _reuse(job, [f"{name}.cfg"]))
     if written:
         (job.staging / f"{name}.cfg").write_bytes(data)
-    _write_tables(job, device)
+    _write_page(job, device)
     # Same bytes as an audited config: the parse-back would read the same facts again.
     audited = not written and bool(old and old.get("audited"))
     if job.audit and not audited:
@@ -261,7 +258,7 @@ def _plane_csv(job: _Job, results: list[Rendered]) -> None:
     relative = f"{cabling.DIRECTORY}/{label}.csv"
     if job.previous_cabling.get(label) == plane_key(anchors) and _reuse(job, [relative]):
         return
-    rows = cabling.csv_rows(cabling.anchored_cables(job.plan, [r.name for r in anchors]))
+    rows = cabling.plane_csv(job.plan, [r.name for r in anchors])
     (job.staging / relative).write_text(cabling.csv_header() + rows)
 
 

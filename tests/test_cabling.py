@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 
 from generator.build import build
-from generator.cabling import COLUMNS
-from generator.pipeline import compile_path
+from generator.cabling import COLUMNS, anchored_cables, csv_rows, plane_csv
+from generator.intent.loader import load_intent
+from generator.pipeline import compile_path, plan_checked
 
 from .conftest import LAB
 
@@ -76,14 +77,23 @@ def test_breakouts_name_their_lanes(tmp_path: Path, lab_data, write_intent) -> N
     assert all(c["port"].startswith("swp") and "s" in c["port"][3:] for c in inter)  # swp16s0, swp16s1
 
 
-def test_every_device_has_a_markdown_table_of_its_cables(tmp_path: Path) -> None:
-    build(LAB, tmp_path / "out", audit=False)
-    table = (tmp_path / "out" / "cabling" / "east-bag-p1-s1.md").read_text()
+def test_with_docs_every_device_page_has_a_table_of_its_cables(tmp_path: Path) -> None:
+    build(LAB, tmp_path / "out", audit=False, device_pages=True)
+    table = (tmp_path / "out" / "docs" / "devices" / "east-bag-p1-s1.md").read_text()
     body = [line for line in table.splitlines() if line.startswith("| swp")]
     assert [line.split(" | ")[0] for line in body] == ["| swp1", "| swp2", "| swp8", "| swp9", "| swp16"]
     assert "| swp8 | 1 | - | 800 Gbps | west-bag-p2-s1 | swp16 | 2 | - | inter | west 2 | 10.3.0.28/31 |" in table
-    spine = (tmp_path / "out" / "cabling" / "e1-p1-stsw1.md").read_text()
+    spine = (tmp_path / "out" / "docs" / "devices" / "e1-p1-stsw1.md").read_text()
     assert "| swp1 | 1 | - | 800 Gbps | east-bag-p1-s1 | swp1 |" in spine  # seen from the spine: its port first
+
+
+def test_the_fast_csv_writer_says_what_the_cable_records_say(lab_data, write_intent) -> None:
+    lab_data["inter_region"][0]["speed"] = "400G"  # breakouts on both ends
+    lab_data["inter_region"][0]["macsec_profile"] = "bag-macsec"
+    plan = plan_checked(load_intent(write_intent(lab_data))).plan
+    bags = [n for n, node in plan.wiring.nodes.items() if node.role == "bag"]
+    fast = plane_csv(plan, bags)
+    assert fast == csv_rows(anchored_cables(plan, bags)) and "2x400G" in fast and ",bag-macsec\n" in fast
 
 
 def test_a_one_plane_change_rewrites_only_that_planes_cabling(tmp_path: Path, lab_data, write_intent) -> None:
@@ -96,13 +106,7 @@ def test_a_one_plane_change_rewrites_only_that_planes_cabling(tmp_path: Path, la
     build(write_intent(lab_data), out, audit=False)
     now = {p.name: p.stat().st_ino for p in (out / "cabling").iterdir()}
     rewritten = sorted(name for name in now if now[name] != inodes.get(name))
-    assert rewritten == [
-        "e1-p2-stsw1.md",
-        "e1-p2-stsw2.md",
-        "east-bag-p2-s1.md",
-        "east-bag-p2-s2.md",
-        "east-p2.csv",
-    ]
+    assert rewritten == ["east-p2.csv"]
     assert len(rows(out / "cabling.csv")) == 33
 
 
@@ -111,10 +115,8 @@ def test_a_missing_cabling_file_makes_the_next_build_rebuild_it(tmp_path: Path) 
     build(LAB, out, audit=False)
     whole = (out / "cabling.csv").read_bytes()
     (out / "cabling.csv").unlink()
-    (out / "cabling" / "west-bag-p1-s1.md").unlink()
     again = build(LAB, out, audit=False)
     assert not again.up_to_date and (out / "cabling.csv").read_bytes() == whole
-    assert (out / "cabling" / "west-bag-p1-s1.md").is_file()
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["cabling"]["bytes"] == len(whole)
     assert build(LAB, out, audit=False).up_to_date

@@ -46,8 +46,11 @@ def test_docs_writes_a_page_per_device_with_neighbours_policies_and_real_units(t
     assert "| ASN | 4200000001 |" in page and "| data hall / power domain | hall-a / pdu-a |" in page
     for n in device.bgp.neighbors:  # every session with the neighbour's ASN
         assert f"| {n.address} | {n.family} | {n.remote_as} | {n.peer} | {n.interface} |" in page
-    for i in device.interfaces:
-        assert f"| {i.name} | 800 Gbps | {i.ipv4} | {i.ipv6} | {i.peer} | {i.peer_interface} |" in page
+    rows = [line.split(" | ") for line in page.splitlines() if line.startswith("| swp")]
+    by_port = {row[0][2:]: row for row in rows}
+    for i in device.interfaces:  # every interface, as cabled: peer, peer port, own and peer addresses
+        row = by_port[i.name]
+        assert (row[3], row[4], row[5], row[10], row[12]) == ("800 Gbps", i.peer, i.peer_interface, i.ipv4, i.ipv6)
     # link bandwidth in real units, next to FRR's scaled spelling of it
     assert "| 20 | permit | PL-REGION-EAST-V4 | 800 Gbps (`1600` in units of 500 Mbps, transitive) |" in page
     assert "cumulative (sum of the multipaths' values, transitive)" in page
