@@ -54,9 +54,10 @@ DEFAULT_IMAGES = {
 JUNOS_KINDS = ("crpd", "vjunos")
 LINUX_IFNAME_MAX = 15  # IFNAMSIZ - 1
 
-# The daemons FRR's container image starts (FRR docs, "Docker": /etc/frr/daemons); the configs use bgpd.
+# The daemons watchfrr starts in the FRR image (/etc/frr/daemons; the layout of Debian's frr 8.4.4
+# package file): bgpd for the sessions, bfdd for intents with BFD; zebra and staticd always run.
 FRR_DAEMONS = """\
-# FRR daemons for a containerlab node of the BAG intent generator (bgpd; zebra and mgmt start always)
+# FRR daemons for a containerlab node of the BAG intent generator
 bgpd=yes
 ospfd=no
 ospf6d=no
@@ -64,6 +65,7 @@ ripd=no
 ripngd=no
 isisd=no
 pimd=no
+pim6d=no
 ldpd=no
 nhrpd=no
 eigrpd=no
@@ -77,6 +79,7 @@ pathd=no
 vtysh_enable=yes
 zebra_options="  -A 127.0.0.1 -s 90000000"
 bgpd_options="   -A 127.0.0.1"
+staticd_options="-A 127.0.0.1"
 bfdd_options="   -A 127.0.0.1"
 """
 
