@@ -209,6 +209,8 @@ def cmd_lab_export(args: argparse.Namespace) -> int:
         if not sep or key not in images or not image:
             raise UsageError(f"--image {item}: write PLATFORM=IMAGE with PLATFORM one of {', '.join(images)}")
         images[key] = image
+    if args.topology and not Path(args.topology).parent.is_dir():
+        raise UsageError(f"{args.topology}: no such directory {Path(args.topology).parent}/")
     build(args.intent, args.out)
     plan = plan_checked(load_intent(args.intent)).plan
     path = Path(args.topology or f"{plan.intent.name}.clab.yml")

@@ -124,3 +124,9 @@ def test_renaming_replaces_whole_interface_names_only() -> None:
     assert renamed == (
         "interface eth1\ninterface swp10\n neighbor eth1 interface\nset ge-0/0/0.0\nset et-0/0/1:0\nset et-0/0/10\n"
     )
+
+
+def test_a_topology_in_a_missing_directory_is_refused(cli, tmp_path: Path) -> None:
+    target = tmp_path / "nowhere" / "lab.clab.yml"
+    code, _, stderr = cli("lab", "export", LAB, "--containerlab", "-o", tmp_path / "out", "-t", target)
+    assert code == 2 and "no such directory" in stderr and not (tmp_path / "nowhere").exists()
