@@ -81,7 +81,7 @@ def test_device_pages_are_reused_and_dropped_with_the_build(tmp_path: Path, lab_
     assert build(write_intent(lab_data), out, audit=False).up_to_date  # pages of this input already exist
 
 
-def test_docs_are_the_same_bytes_whatever_the_worker_count(tmp_path: Path) -> None:
+def test_a_forced_rebuild_gives_the_same_docs_and_cabling_bytes(tmp_path: Path) -> None:
     build(LAB, tmp_path / "a", audit=False, device_pages=True, jobs=1)
     build(LAB, tmp_path / "b", audit=False, device_pages=True, jobs=2, force=True)
     for name in ("docs/fabric.md", "docs/fabric.svg", "docs/devices/east-bag-p2-s2.md", "cabling.csv"):
