@@ -66,7 +66,6 @@ def as_json(r: Review) -> str:
                 "port": m.port,
                 "before": {"peer": m.old_peer, "peer_port": m.old_peer_port},
                 "after": {"peer": m.new_peer, "peer_port": m.new_peer_port},
-                "text": str(m),
             }
             for m in r.repatched
         ],
@@ -81,7 +80,6 @@ def as_json(r: Review) -> str:
                 "plane": c.plane,
                 "semantic": [{"kind": k, "change": t} for k, t in c.semantic],
                 "sessions_touched": c.sessions_touched,
-                "repatched": [str(m) for m in c.repatched],
             }
             for c in r.changes
         ],
