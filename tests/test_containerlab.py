@@ -130,3 +130,16 @@ def test_a_topology_in_a_missing_directory_is_refused(cli, tmp_path: Path) -> No
     target = tmp_path / "nowhere" / "lab.clab.yml"
     code, _, stderr = cli("lab", "export", LAB, "--containerlab", "-o", tmp_path / "out", "-t", target)
     assert code == 2 and "no such directory" in stderr and not (tmp_path / "nowhere").exists()
+
+
+def test_the_yaml_writer_round_trips_strings_yaml_would_misread() -> None:
+    from generator.deploy.containerlab import to_yaml
+
+    data = {
+        "name": "lab",
+        "topology": {
+            "nodes": {"a-1": {"kind": "linux", "labels": {"bag.plane": 1, "x": "yes"}, "exec": ["ip a # c", "1.0"]}},
+            "links": [{"endpoints": ["a-1:ge-0/0/0", "b:Gi0-0-0-1"]}, {"endpoints": ["a-1:eth2", "b: eth3"]}],
+        },
+    }
+    assert yaml.safe_load(to_yaml(data)) == data
