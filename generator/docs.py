@@ -226,8 +226,8 @@ def fabric_page(plan: Plan, capacity: Analysis, device_pages: bool, stats: LinkS
     lines += [
         f"{len(nodes):,} devices ({roles['bag']:,} BAG switches, {roles['spine']:,} NSF spine switches, "
         f"{roles['edge']:,} DSF edge switches), {len(links):,} links, {stats.sessions:,} eBGP sessions. "
-        f"Cabling: [`cabling.csv`](../cabling.csv), one table per device in [`cabling/`](../cabling/)"
-        + (", device pages in [`devices/`](devices/)." if device_pages else "."),
+        f"Cabling plan: [`cabling.csv`](../cabling.csv), and one CSV per region plane in [`cabling/`](../cabling/)"
+        + ("; a page per device, with its cables, in [`devices/`](devices/)." if device_pages else "."),
         "",
         "## Diagram",
         "",
