@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, TypeVar
 
 S = TypeVar("S")
@@ -21,15 +21,34 @@ def _run(chunk: Any) -> list[Any]:
     return work(state, chunk)
 
 
-def fork_map(work: Callable[[S, C], list[R]], state: S, chunks: Sequence[C], jobs: int) -> list[R]:
+def fork_map(
+    work: Callable[[S, C], list[R]],
+    state: S,
+    chunks: Sequence[C],
+    jobs: int,
+    done: Callable[[C], None] | None = None,
+) -> list[R]:
     """`work(state, chunk)` for every chunk, in `jobs` forked workers (in this process when jobs <= 1),
-    concatenated in chunk order. `work` must be a module-level function."""
+    concatenated in chunk order. `work` must be a module-level function. `done(chunk)` is called in
+    this process as each chunk finishes (a progress bar counts its items)."""
     global _TASK  # noqa: PLW0603 - the workers inherit it through fork
     if jobs <= 1:
-        return [r for chunk in chunks for r in work(state, chunk)]
+        results: list[R] = []
+        for chunk in chunks:
+            part = work(state, chunk)
+            results += part
+            if done is not None:
+                done(chunk)
+        return results
     _TASK = (work, state)
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            return [r for part in pool.map(_run, chunks) for r in part]
+            futures = [pool.submit(_run, chunk) for chunk in chunks]
+            if done is not None:
+                chunk_of = {future: chunk for future, chunk in zip(futures, chunks, strict=True)}
+                for future in as_completed(futures):
+                    future.result()  # a failed chunk raises here, before it is counted
+                    done(chunk_of[future])
+            return [r for future in futures for r in future.result()]
     finally:
         _TASK = None

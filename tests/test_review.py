@@ -69,8 +69,13 @@ def test_a_link_count_change_in_one_plane_stays_in_that_plane(repo: Path, lab_da
     changes = {d: {s["change"] for s in devices[d]["semantic"]} for d in devices}
     assert {"sessions +0 -2", "links +0 -1"} <= changes["e1-p2-stsw1"]  # its IPv4 and IPv6 session on that link
     assert {"sessions +0 -2", "links +0 -1"} <= changes["east-bag-p2-s1"]
-    assert changes["east-bag-p2-s2"] == {"1 interface description(s) changed"}  # its peer's port number moved
-    assert {"sessions +2 -2", "1 interface(s) re-addressed"} == changes["e1-p2-stsw2"]
+    # its peer's port number moved: the cable is re-patched on the spine's side
+    assert changes["east-bag-p2-s2"] == {"1 port(s) re-patched to another peer or peer port"}
+    moved = {(m["device"], m["port"]): m["after"]["peer_port"] for m in report["repatched_cables"]}
+    assert moved[("east-bag-p2-s2", "swp1")] == "swp2"  # from e1-p2-stsw1 swp3
+    assert {"sessions +2 -2", "1 interface(s) re-addressed", "1 port(s) re-patched to another peer or peer port"} == (
+        changes["e1-p2-stsw2"]
+    )
     assert any(c.startswith("UCMP toward region west: 2 next hop(s) re-weighted") for c in changes["e1-p2-stsw1"])
     over = {o["scope"]: (o["base"], o["head"]) for o in report["oversubscription"]}
     assert over["east plane 2 fabric e1"] == (4.0, 4.8)  # 12 downlinks over 3 uplinks, then over 2.5
@@ -204,3 +209,53 @@ def test_a_base_that_does_not_validate_points_at_the_file_in_that_revision(repo:
     code, _, stderr = cli("diff", "--base", "HEAD", path)
     assert code == 2 and "the intent at base HEAD" in stderr
     assert "HEAD:intent/lab.yaml:" in stderr and "bag-review-" not in stderr
+
+
+def far_ends(data: dict[str, Any], tmp: Path) -> dict[tuple[str, str], tuple[str, str]]:
+    """(device, port) -> (peer, peer port) of every cable, from the compiled models."""
+    from generator.pipeline import compile_path
+
+    path = tmp / "cabling-intent.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return {(d.name, i.name): (i.peer, i.peer_interface) for d in compile_path(path).network for i in d.interfaces}
+
+
+def test_a_links_per_switch_change_names_every_moved_cable(repo: Path, lab_data, cli, tmp_path: Path) -> None:
+    before = far_ends(lab_data, tmp_path)
+    head = copy.deepcopy(lab_data)
+    head["inter_region"][0]["links_per_switch"] = 3
+    after = far_ends(head, tmp_path)
+    moved = {port: (before[port], after[port]) for port in before.keys() & after.keys() if before[port] != after[port]}
+    assert len(moved) >= 4  # the spread re-stripes existing BAG-to-BAG cables, not only adds new ones
+
+    path = edit(repo, head)
+    code, report = review_json(cli, path)
+    assert code == 1
+    listed = {
+        (m["device"], m["port"]): (
+            (m["before"]["peer"], m["before"]["peer_port"]),
+            (m["after"]["peer"], m["after"]["peer_port"]),
+        )
+        for m in report["repatched_cables"]
+    }
+    assert listed == moved
+    assert listed[("east-bag-p1-s1", "swp8")] == (("west-bag-p2-s1", "swp16"), ("west-bag-p1-s2", "swp16"))
+    summary = {s["change"] for s in report["summary"] if s["kind"] == "cabling"}
+    assert summary and all("re-patched" in text for text in summary)
+
+    code, markdown, _ = cli("diff", "--base", "HEAD", path, "--format", "markdown")
+    assert code == 1
+    for (device, port), ((old_peer, old_port), (new_peer, new_port)) in moved.items():
+        assert f"| {device} | {port} | {old_peer} {old_port} | {new_peer} {new_port} |" in markdown
+    code, terminal, _ = cli("diff", "--base", "HEAD", path)
+    assert "re-patched cables" in terminal and "west-bag-p1-s2 swp16" in terminal
+    from generator.review.compare import review
+
+    moves = [str(m) for m in review(path, "HEAD").repatched if m.device == "east-bag-p1-s1"]
+    assert moves == ["east-bag-p1-s1 swp8: west-bag-p2-s1 swp16 -> west-bag-p1-s2 swp16"]
+
+
+def test_a_change_that_keeps_the_cabling_lists_no_moved_cable(repo: Path, lab_data, cli) -> None:
+    lab_data["regions"][1]["bag"]["drained_planes"] = [1]
+    code, report = review_json(cli, edit(repo, lab_data))
+    assert code == 1 and report["repatched_cables"] == []

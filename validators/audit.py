@@ -9,6 +9,7 @@ decides, and only a mismatch pays for a DeepDiff that names each differing field
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -174,10 +175,14 @@ def _audit_chunk(state: tuple[Network, Path], names: list[str]) -> list[tuple[st
     return [(name, audit_file(network.devices[name], out)) for name in names]
 
 
-def audit_outdir(network: Network, out: Path, jobs: int | None = None) -> dict[str, list[str]]:
-    """Audit every device's config in `out/` (`validate --rendered`), spread over all cores."""
+def audit_outdir(
+    network: Network, out: Path, jobs: int | None = None, advance: Callable[[int], None] | None = None
+) -> dict[str, list[str]]:
+    """Audit every device's config in `out/` (`validate --rendered`), spread over all cores;
+    `advance(n)` reports n more devices audited (a progress bar)."""
     names = list(network.devices)
     jobs = jobs or os.cpu_count() or 1
     chunks = [names[i :: jobs * 8] for i in range(jobs * 8)]  # interleaved: big and small devices mix
-    results = fork_map(_audit_chunk, (network, out), chunks, 1 if len(names) < 64 else jobs)
+    done = (lambda chunk: advance(len(chunk))) if advance else None
+    results = fork_map(_audit_chunk, (network, out), chunks, 1 if len(names) < 64 else jobs, done)
     return {name: problems for name, problems in sorted(results) if problems}

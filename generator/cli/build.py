@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from generator.cli.common import Subparsers, command, intent_arg, jobs_arg, templates_arg, templates_dir
-from generator.cli.output import EXIT_OK, out, print_findings
+from generator.cli.output import EXIT_OK, err, out, print_findings
 
 
 def register(sub: Subparsers) -> None:
@@ -20,16 +20,26 @@ def register(sub: Subparsers) -> None:
         action="store_true",
         help="also write out/avd/<device>.yml: the Arista AVD structured config of EOS devices",
     )
+    p.add_argument("--docs", action="store_true", help="also write a documentation page per device (OUT/docs/devices/)")
     templates_arg(p)
 
 
 def run(args: argparse.Namespace) -> int:
+    from generator.progress import terminal_progress
     from generator.render.build import build
 
     audit = not args.no_audit
     templates = templates_dir(args.templates)
     report = build(
-        args.intent, args.out, jobs=args.jobs, force=args.force, audit=audit, templates=templates, avd=args.avd
+        args.intent,
+        args.out,
+        jobs=args.jobs,
+        force=args.force,
+        audit=audit,
+        templates=templates,
+        avd=args.avd,
+        progress=terminal_progress(err),
+        device_pages=args.docs,
     )
     print_findings(report.warnings)
     if report.up_to_date:

@@ -48,10 +48,12 @@ def run(args: argparse.Namespace) -> int:
 
 def rendered_findings(network: Network, manifest: dict[str, Any], out_dir: Path, jobs: int | None) -> list[Finding]:
     """`validate --rendered`: read back every config in OUT/ and compare it with the intent's models."""
+    from generator.progress import terminal_progress
     from generator.validators.audit import audit_outdir
 
     started = time.perf_counter()
-    problems = audit_outdir(network, out_dir, jobs)
+    with terminal_progress(err)("audit rendered configs", len(network)) as advance:
+        problems = audit_outdir(network, out_dir, jobs, advance)
     hint = f"rebuild {out_dir}/, or fix the template that renders these lines"
     findings = [audit_mismatch(name, network.devices[name].platform, p, hint) for name, p in problems.items()]
     stale = sorted(set(manifest.get("devices", {})) - set(network.devices))

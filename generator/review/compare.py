@@ -29,9 +29,10 @@ from generator.findings import Finding, FindingsError, Location
 from generator.forked import fork_map
 from generator.intent.loader import load_intent
 from generator.pipeline import plan_checked
+from generator.progress import ProgressFactory, no_progress
 from generator.render.engine import TEMPLATES, render_device
 from generator.review.gitrev import ReviewError, materialize, repo_root, resolve
-from generator.review.semantic import Item, Shares, semantic, ucmp_change, ucmp_shares
+from generator.review.semantic import Item, Repatch, Shares, repatched, semantic, ucmp_change, ucmp_shares
 
 WORKTREE = "worktree"
 # Every statement that carries a secret or its reference, on every platform: BGP passwords; user hashes
@@ -100,6 +101,7 @@ class DeviceChange:
     diff: list[str]  # unified diff lines, secrets redacted
     semantic: list[Item]  # (kind, device-independent description)
     sessions_touched: int  # neighbour entries added, removed or changed on this device
+    repatched: list[Repatch] = field(default_factory=list)  # ports whose cable now ends elsewhere
 
 
 _REFERENCE = re.compile(r"\$\{[A-Z_][A-Z0-9_]*\}")
@@ -134,13 +136,15 @@ def _compare(
     assert device is not None
     status = "changed" if old and new else "added" if new else "removed"
     items: list[Item] = []
+    moves: list[Repatch] = []
     touched = len((new or old).bgp.neighbors) if status != "changed" else 0  # type: ignore[union-attr]
     if old and new and old != new:
         items, touched = semantic(old, new)
+        moves = repatched(old, new)
         if name in shares[0] and name in shares[1]:
             items += ucmp_change(shares[0][name], shares[1][name])
     return DeviceChange(
-        name, device.region, device.plane, device.role, status, _diff(name, old_text, new_text), items, touched
+        name, device.region, device.plane, device.role, status, _diff(name, old_text, new_text), items, touched, moves
     )
 
 
@@ -165,12 +169,16 @@ def _compare_chunk(sides: tuple[Side, Side, Path], candidates: list[str]) -> lis
         return [c for c in (_compare(base, head, n, shares, templates) for n in names) if c is not None]
 
 
-def compare_devices(base: Side, head: Side, jobs: int, templates: Path = TEMPLATES) -> list[DeviceChange]:
+def compare_devices(
+    base: Side, head: Side, jobs: int, templates: Path = TEMPLATES, progress: ProgressFactory = no_progress
+) -> list[DeviceChange]:
     """Every device whose config differs, from workers that inherit both plans."""
     names = [*head.plan.wiring.nodes, *(n for n in base.plan.wiring.nodes if n not in head.plan.wiring.nodes)]
     chunks = [names[i :: jobs * 4] for i in range(jobs * 4)]
+    workers = 1 if len(names) < PARALLEL_THRESHOLD else jobs
     shared = (base, head, templates)
-    changes = fork_map(_compare_chunk, shared, chunks, 1 if len(names) < PARALLEL_THRESHOLD else jobs)
+    with progress("compare devices", len(names)) as advance:
+        changes = fork_map(_compare_chunk, shared, chunks, workers, lambda c: advance(len(c)))
     return sorted(changes, key=lambda c: c.name)
 
 
@@ -210,6 +218,11 @@ class Review:
 
     def count(self, status: str) -> int:
         return sum(1 for c in self.changes if c.status == status)
+
+    @property
+    def repatched(self) -> list[Repatch]:
+        """Every port whose cable now ends at another device or port, by device and port."""
+        return [move for c in self.changes for move in c.repatched]
 
 
 def group_diffs(changes: Iterable[DeviceChange]) -> list[DiffGroup]:
@@ -295,6 +308,7 @@ def review(
     head_rev: str = WORKTREE,
     jobs: int | None = None,
     templates: Path = TEMPLATES,
+    progress: ProgressFactory = no_progress,
 ) -> Review:
     intent = Path(intent)
     root = repo_root(intent)
@@ -309,7 +323,7 @@ def review(
         else:
             head_path = materialize(root, head_commit, relpath, Path(tmp) / "head")
             head = plan_side(f"head {head_rev} ({head_commit[:12]})", head_path, (Path(tmp) / "head", head_rev))
-    changes = compare_devices(base, head, jobs or os.cpu_count() or 1, templates)
+    changes = compare_devices(base, head, jobs or os.cpu_count() or 1, templates, progress)
     planes = sorted({c.plane for c in changes})
     regions = sorted({c.region for c in changes})
     result = Review(

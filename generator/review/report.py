@@ -13,6 +13,7 @@ from generator.units import format_bps
 
 MAX_GROUPS = 40  # a review that needs more than this many distinct diffs is read in the JSON
 MAX_NAMES = 8
+MAX_CABLES = 500  # re-patched ports listed in Markdown and on the terminal; JSON lists them all
 _STYLE = {"+": "green", "-": "red", "@": "cyan"}
 
 
@@ -59,6 +60,15 @@ def as_json(r: Review) -> str:
         },
         "warnings": r.warnings,
         "summary": [{"kind": k, "change": t, "devices": n, "where": w} for k, t, n, w in r.summary],
+        "repatched_cables": [
+            {
+                "device": m.device,
+                "port": m.port,
+                "before": {"peer": m.old_peer, "peer_port": m.old_peer_port},
+                "after": {"peer": m.new_peer, "peer_port": m.new_peer_port},
+            }
+            for m in r.repatched
+        ],
         "capacity": r.capacity,
         "oversubscription": r.oversubscription,
         "devices": [
@@ -87,6 +97,21 @@ def as_markdown(r: Review) -> str:
     if r.summary:
         lines += ["", "### What changes", "", "| change | devices | where |", "|---|---:|---|"]
         lines += [f"| {t} | {n} | {', '.join(w[:6])}{' …' if len(w) > 6 else ''} |" for _, t, n, w in r.summary]
+    moves = r.repatched
+    if moves:
+        lines += [
+            "",
+            f"### Re-patched cables: {len(moves)} port(s) whose cable now ends elsewhere",
+            "",
+            "| device | port | before | after |",
+        ]
+        lines.append("|---|---|---|---|")
+        lines += [
+            f"| {m.device} | {m.port} | {m.old_peer} {m.old_peer_port} | {m.new_peer} {m.new_peer_port} |"
+            for m in moves[:MAX_CABLES]
+        ]
+        if len(moves) > MAX_CABLES:
+            lines.append(f"\n{len(moves) - MAX_CABLES} more re-patched ports: see `--format json`.")
     if r.capacity:
         lines += ["", "### Capacity per region pair", "", "| region pair | capacity | before | after | delta |"]
         lines.append("|---|---|---:|---:|---:|")
@@ -129,6 +154,18 @@ def print_terminal(r: Review, console: Console) -> None:
         for kind, text, n, where in r.summary:
             table.add_row(kind, text, str(n), ", ".join(where[:4]) + (" …" if len(where) > 4 else ""))
         console.print(table)
+    moves = r.repatched
+    if moves:
+        table = Table(
+            title=f"re-patched cables: {len(moves)} port(s) whose cable now ends elsewhere", title_justify="left"
+        )
+        for column in ("device", "port", "before", "after"):
+            table.add_column(column)
+        for m in moves[:MAX_CABLES]:
+            table.add_row(m.device, m.port, f"{m.old_peer} {m.old_peer_port}", f"{m.new_peer} {m.new_peer_port}")
+        console.print(table)
+        if len(moves) > MAX_CABLES:
+            console.print(f"{len(moves) - MAX_CABLES} more re-patched ports: see --format json", markup=False)
     if r.capacity:
         table = Table(title="capacity per region pair", title_justify="left")
         for column in ("region pair", "capacity", "before", "after", "delta"):

@@ -4,7 +4,7 @@ bandwidth and UCMP shares, drains, policies and settings. Compared field by fiel
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.compile.network import Plan
 from generator.compile.ucmp import expected_paths, normalized, weights_by_peer
@@ -12,6 +12,33 @@ from generator.model import Device, with_groups
 from generator.units import format_bps
 
 Item = tuple[str, str]  # (kind, device-independent description)
+
+
+class Repatch(NamedTuple):
+    """A port whose cable now ends somewhere else: what a technician re-patches."""
+
+    device: str
+    port: str
+    old_peer: str
+    old_peer_port: str
+    new_peer: str
+    new_peer_port: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.device} {self.port}: {self.old_peer} {self.old_peer_port} -> {self.new_peer} {self.new_peer_port}"
+        )
+
+
+def repatched(old: Device, new: Device) -> list[Repatch]:
+    """Ports present on both sides whose far end (peer device or peer port) changed, in port order."""
+    before = {i.name: (i.peer, i.peer_interface) for i in old.interfaces}
+    moves = []
+    for i in new.interfaces:
+        was = before.get(i.name)
+        if was is not None and was != (i.peer, i.peer_interface):
+            moves.append(Repatch(new.name, i.name, *was, i.peer, i.peer_interface))
+    return moves
 
 
 def _neighbors(device: Device) -> dict[str, tuple[Any, ...]]:
@@ -60,6 +87,9 @@ def semantic(old: Device, new: Device) -> tuple[list[Item], int]:
     ifb = {i.name: (i.ipv4, i.ipv6, i.peer, i.speed) for i in new.interfaces}
     if set(ifa) != set(ifb):
         items.append(("links", f"links +{len(set(ifb) - set(ifa))} -{len(set(ifa) - set(ifb))}"))
+    moves = repatched(old, new)
+    if moves:
+        items.append(("cabling", f"{len(moves)} port(s) re-patched to another peer or peer port"))
     readdressed = sum(1 for k in set(ifa) & set(ifb) if ifa[k][:2] != ifb[k][:2])
     if readdressed:
         items.append(("address", f"{readdressed} interface(s) re-addressed"))
