@@ -15,6 +15,7 @@ import gc
 import hashlib
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -24,11 +25,11 @@ import jinja2
 import generator
 from generator.compile.fingerprint import device_fingerprint, network_digest
 from generator.compile.network import Plan, expand, paused_gc
-from generator.findings import AuditError, Finding, FindingsError, Location, audit_mismatch
-from generator.forked import fork_map
-from generator.intent.loader import load_intent
+from generator.findings import AuditError, Finding, InputError, Location, Severity, audit_mismatch
+from generator.forked import bounded_jobs, fork_map
+from generator.intent.loader import LoadedIntent, load_intent
 from generator.model import Device
-from generator.outdir import Staging, read_manifest
+from generator.outdir import CODES, Staging, claim_build_dir, locked, read_manifest, write_failed
 from generator.pipeline import plan_checked
 from generator.render import TEMPLATES, environment, render_device, template_for, templates_digest
 
@@ -97,12 +98,36 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def _intact(out: Path, manifest: dict[str, Any]) -> bool:
-    devices = manifest.get("devices", {})
+def file_sha256(path: Path) -> str | None:
     try:
-        return all((out / f"{name}.cfg").stat().st_size == entry["bytes"] for name, entry in devices.items())
-    except (OSError, KeyError, TypeError, AttributeError):
-        return False
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def changed_configs(out: Path, manifest: dict[str, Any]) -> list[str]:
+    """Devices whose config in `out` is missing or not the bytes the manifest records (by sha256:
+    a hand edit keeps the size as easily as not). hashlib releases the GIL: threads use every core."""
+    devices = manifest.get("devices", {})
+    names = sorted(devices)
+    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
+        digests = pool.map(lambda n: file_sha256(out / f"{n}.cfg"), names, chunksize=64)
+        return [name for name, sha in zip(names, digests, strict=True) if sha != devices[name]["sha256"]]
+
+
+def drift_findings(out: Path, changed: list[str], action: str) -> list[Finding]:
+    """BAG202: configs that are not what the build wrote (never reported as audited)."""
+    return [
+        Finding(
+            "BAG202",
+            f"{out}/{name}.cfg is not the config the last build wrote (its sha256 differs from the manifest); {action}",
+            device=name,
+            hint=CODES["BAG202"][2],
+            severity=Severity.WARNING,
+        )
+        for name in changed
+    ]
 
 
 # ------------------------------------------------------------------ workers (fork inherits the job)
@@ -226,10 +251,10 @@ def compile_template(platform: str, templates: Path) -> None:
             environment(templates).get_template(f"{platform}/{path.name}")
     except jinja2.TemplateNotFound as exc:
         hint = f"add {platform}/device.j2 to {templates}, or build with the shipped templates"
-        raise FindingsError([Finding("BAG081", f"no template {exc.name} in {templates}", hint=hint)]) from exc
+        raise InputError([Finding("BAG081", f"no template {exc.name} in {templates}", hint=hint)]) from exc
     except jinja2.TemplateSyntaxError as exc:
         where = Location(str(exc.filename or exc.name or platform), exc.lineno, 1)
-        raise FindingsError([Finding("BAG081", f"template syntax error: {exc.message}", location=where)]) from exc
+        raise InputError([Finding("BAG081", f"template syntax error: {exc.message}", location=where)]) from exc
 
 
 def build_devices(job: _Job, jobs: int) -> list[Rendered]:
@@ -240,8 +265,9 @@ def build_devices(job: _Job, jobs: int) -> list[Rendered]:
         import validators.audit  # noqa: F401
 
     small = jobs <= 1 or len(plan.wiring.nodes) < PARALLEL_THRESHOLD
+    groups = shards(plan)
     try:
-        results = fork_map(_build_shard, job, shards(plan), 1 if small else jobs)
+        results = fork_map(_build_shard, job, groups, 1 if small else bounded_jobs(jobs, len(groups)))
     finally:
         gc.unfreeze()  # what the audits froze in this process becomes collectable again
     order = {name: i for i, name in enumerate(plan.wiring.nodes)}
@@ -288,17 +314,38 @@ def build(
 ) -> BuildReport:
     """Build configs for every device of the intent; raises FindingsError on an invalid intent or when
     the parse-back audit finds a config that does not match its model (then `out/` is left untouched)."""
-    out = Path(out)
-    jobs = jobs or os.cpu_count() or 1
+    shown_out = Path(out)
+    jobs = bounded_jobs(jobs or os.cpu_count() or 1)
     start = time.perf_counter()
     loaded = load_intent(intent_path)
     templates = Path(templates).resolve()
+    target = claim_build_dir(shown_out)  # refuses a directory of someone else's files, untouched
+    try:
+        with locked(target):  # one build per output directory at a time
+            claim_build_dir(shown_out)  # again under the lock: another build may have written it meanwhile
+            return _build_locked(loaded, shown_out, target, jobs, force, audit, templates, start)
+    except OSError as exc:  # no space, read-only file system, permissions: out/ is as it was
+        raise write_failed(shown_out, exc) from exc
+
+
+def _build_locked(
+    loaded: LoadedIntent,
+    shown_out: Path,
+    out: Path,
+    jobs: int,
+    force: bool,
+    audit: bool,
+    templates: Path,
+    start: float,
+) -> BuildReport:
     code_and_templates = f"{templates_digest(templates)}:{code_digest()}"
     key = hashlib.sha256(f"{loaded.digest}:{code_and_templates}".encode()).hexdigest()
     previous = read_manifest(out)
-    intact = previous is not None and _intact(out, previous)
+    changed = changed_configs(out, previous) if previous is not None else []
+    intact = previous is not None and not changed
     timings = {"load": time.perf_counter() - start}
-    report = BuildReport(loaded.intent.name, out)
+    report = BuildReport(loaded.intent.name, shown_out)
+    drift = drift_findings(shown_out, changed, "it is rendered again")
     audited = previous is not None and all(e.get("audited") for e in previous.get("devices", {}).values())
     if not force and previous and intact and previous.get("input_key") == key and (audited or not audit):
         summary = previous.get("summary", {})
@@ -312,14 +359,18 @@ def build(
     planned = plan_checked(loaded)
     timings["validate+plan"] = time.perf_counter() - t
     t = time.perf_counter()
-    old_devices = previous.get("devices", {}) if previous and intact and not force else {}
+    # configs that are not the bytes the manifest records are never reused (nor taken as audited)
+    stale = set(changed)
+    old_devices = {} if previous is None or force else {
+        name: entry for name, entry in previous["devices"].items() if name not in stale
+    }
     staging = Staging(out)
     try:
         digest = network_digest(planned.plan, code_and_templates)
         job = _Job(planned.plan, digest, old_devices, staging.path, out, audit, templates)
         results = build_devices(job, jobs)
         timings["expand+render+write" + ("+audit" if audit else "")] = time.perf_counter() - t
-        problems = audit_findings(results, out)
+        problems = audit_findings(results, shown_out)
         if problems:
             raise AuditError(problems)
         t = time.perf_counter()
@@ -334,8 +385,8 @@ def build(
     report.lines, report.size = summary["lines"], summary["bytes"]
     report.rendered = sum(1 for r in results if r.rendered)
     report.written = sum(1 for r in results if r.written)
-    report.removed = len(set(old_devices) - set(planned.plan.wiring.nodes))
+    report.removed = len(set(previous["devices"] if previous else ()) - set(planned.plan.wiring.nodes))
     report.audited = sum(1 for r in results if r.audited) if audit else 0
-    report.warnings = planned.findings
+    report.warnings = [*drift, *planned.findings]
     report.timings = {**timings, "total": time.perf_counter() - start}
     return report

@@ -1,15 +1,23 @@
 """Command line: `python -m generator <command>`.
 
-Exit codes, for every command: 0 success, 1 the command ran and found something (validation errors,
-a diff with changes, a failed push), 2 the input is unusable (bad intent, bad revision, bad usage).
-Nothing an operator can cause ends in a traceback: known failures print located findings, anything
-else prints one line and asks for `--debug`.
+Exit codes, one rule for every command, decided by the kind of problem and never by the command:
+- 0 success (warnings may be printed);
+- 1 the command ran and found something: an error finding of a check on a readable intent (BAG01x
+  to BAG07x, e.g. BAG021 overlapping pools, BAG070 an oversubscription budget), a config that fails
+  the parse-back audit (BAG080), a diff with changes, drift, a failed push;
+- 2 the input cannot be used: a file that cannot be read or is not YAML, a schema error (BAG001-
+  BAG003, BAG060, BAG2xx of the loader), a refused or unwritable output directory (BAG200, BAG201),
+  a broken template (BAG081), a bad revision, bad usage;
+- 3 a bug of the generator (one line; `--debug` shows the traceback).
+Nothing an operator can cause ends in a traceback. Every text that came from a user is printed
+literally (the consoles interpret no Rich markup, and findings escape control characters).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -18,8 +26,19 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from generator.findings import AuditError, Finding, FindingsError, Severity, audit_mismatch, errors, sort_findings
+from generator.findings import (
+    AuditError,
+    Finding,
+    FindingsError,
+    InputError,
+    Severity,
+    audit_mismatch,
+    errors,
+    sort_findings,
+)
+from generator.textsafety import for_terminal
 
 if TYPE_CHECKING:
     from generator.model import Network
@@ -27,9 +46,11 @@ if TYPE_CHECKING:
 DEFAULT_INTENT = "intent/lab.yaml"
 EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
-# emoji=False: ":ff:" in an IPv6 address or ":warning:" in Markdown must print as written
-out = Console(highlight=False, soft_wrap=True, emoji=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+# emoji=False: ":ff:" in an IPv6 address or ":warning:" in Markdown must print as written;
+# markup=False: "[/]" or "[red]" in an intent value, key or path must print as written too
+# (the few styled lines build rich Text objects or escape what they interpolate)
+out = Console(highlight=False, soft_wrap=True, emoji=False, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False)
 
 
 class UsageError(Exception):
@@ -40,19 +61,39 @@ def print_findings(findings: Sequence[Finding], console: Console = err) -> None:
     for f in sort_findings(findings):
         style = "red" if f.severity is Severity.ERROR else "yellow"
         subject = f"{f.field}: " if f.path else ""
-        console.print(f"{f.where}: [{style}]{f.severity.value} {f.code}[/] {subject}{f.message}", markup=True)
+        line = Text.assemble(f"{f.where}: ", (f"{f.severity.value} {f.code}", style), f" {subject}{f.message}")
+        console.print(line, markup=False)
         if f.hint:
             console.print(f"    hint: {f.hint}", markup=False)
 
 
 def findings_table(findings: Sequence[Finding], title: str) -> Table:
-    table = Table(title=title, show_lines=False)
+    table = Table(title=Text(for_terminal(title)), show_lines=False)
     for column in ("severity", "code", "where", "field", "message", "hint"):
         table.add_column(column, overflow="fold")
     for f in sort_findings(findings):
         style = "red" if f.severity is Severity.ERROR else "yellow"
-        table.add_row(f"[{style}]{f.severity.value}[/]", f.code, f.where, f.field, f.message, f.hint)
+        cells = (f.code, f.where, f.field, f.message, f.hint)
+        table.add_row(Text(f.severity.value, style=style), *(Text(c) for c in cells))
     return table
+
+
+def exit_code(exc: FindingsError) -> int:
+    """The one rule: unusable input is 2, a finding on a usable input is 1 (see the module doc)."""
+    return EXIT_BAD_INPUT if isinstance(exc, InputError) else EXIT_FOUND
+
+
+def positive_jobs(text: str) -> int:
+    """-j: a whole number of worker processes, 1 to MAX_JOBS (a build never uses more than it has work for)."""
+    from generator.forked import MAX_JOBS
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"{value} is out of range: use 1 to {MAX_JOBS} worker processes")
+    return value
 
 
 def findings_json(findings: Sequence[Finding]) -> str:
@@ -100,7 +141,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     manifest = read_manifest(Path(args.out)) if args.rendered else None
     if args.rendered and manifest is None:
-        raise UsageError(f"{args.out}/ has no build (no manifest.json); run `python -m generator build -o {args.out}`")
+        what = "a manifest.json this tool did not write" if (Path(args.out) / "manifest.json").exists() else (
+            "no build (no manifest.json)"
+        )
+        raise UsageError(f"{args.out}/ has {what}; run `python -m generator build -o {args.out}`")
     findings, network = checked_network(load_intent(args.intent))
     if manifest is not None and network is not None and not errors(findings):
         findings += rendered_findings(network, manifest, Path(args.out), args.jobs)
@@ -108,7 +152,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.format == "json":
         out.print(findings_json(findings), markup=False)
     elif findings:
-        out.print(findings_table(findings, f"{args.intent}: {len(findings)} finding(s)"))
+        out.print(findings_table(findings, f"{args.intent}: {len(findings)} finding(s)"), markup=False)
     else:
         out.print(f"{args.intent}: valid, no findings")
     return EXIT_FOUND if has_errors else EXIT_OK
@@ -116,12 +160,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def rendered_findings(network: Network, manifest: dict[str, Any], out_dir: Path, jobs: int | None) -> list[Finding]:
     """`validate --rendered`: read back every config in OUT/ and compare it with the intent's models."""
+    from generator.build import changed_configs, drift_findings
     from validators.audit import audit_outdir
 
     started = time.perf_counter()
     problems = audit_outdir(network, out_dir, jobs)
     hint = f"rebuild {out_dir}/, or fix the template that renders these lines"
     findings = [audit_mismatch(name, network.devices[name].platform, p, hint) for name, p in problems.items()]
+    # a config edited by hand is drift from the manifest, an error here, even where it still reads back right
+    changed = changed_configs(out_dir, manifest)
+    findings += [
+        Finding(f.code, f.message, device=f.device, hint=f"rebuild {out_dir}/; " + f.hint, severity=Severity.ERROR)
+        for f in drift_findings(out_dir, changed, "it was not audited")
+    ]
     stale = sorted(set(manifest.get("devices", {})) - set(network.devices))
     findings += [
         Finding("BAG080", f"{out_dir}/{name}.cfg is not a device of this intent", device=name, hint=hint)
@@ -159,7 +210,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
         result = review(args.intent, args.base, args.head, jobs=args.jobs)
     except SideInvalidError as exc:
         print_findings(exc.findings)
-        raise UsageError(str(exc)) from exc
+        err.print(f"error: {for_terminal(str(exc))}", style="red", markup=False)
+        return EXIT_BAD_INPUT if isinstance(exc.__cause__, InputError) else EXIT_FOUND
     except ReviewError as exc:
         raise UsageError(str(exc)) from exc
     if args.format == "json":
@@ -209,7 +261,7 @@ def parser() -> argparse.ArgumentParser:
     p = command("build", cmd_build, "validate, compile and render every device's config into OUT/")
     intent_arg(p)
     p.add_argument("-o", "--out", default="out", help="output directory (default: out)")
-    p.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("-j", "--jobs", type=positive_jobs, default=None, help="worker processes (default: all cores)")
     p.add_argument("--force", action="store_true", help="ignore the previous build and render everything")
 
     p.add_argument("--no-audit", action="store_true", help="skip the parse-back audit of changed configs")
@@ -219,7 +271,9 @@ def parser() -> argparse.ArgumentParser:
     intent_arg(p)
     p.add_argument("--rendered", action="store_true", help="also read back every config in OUT/ (parse-back audit)")
     p.add_argument("-o", "--out", default="out", help="build output for --rendered (default: out)")
-    p.add_argument("-j", "--jobs", type=int, default=None, help="worker processes for --rendered (default: all cores)")
+    p.add_argument(
+        "-j", "--jobs", type=positive_jobs, default=None, help="worker processes for --rendered (default: all cores)"
+    )
     p.add_argument("--format", choices=("table", "json"), default="table")
 
     p = command("schema", cmd_schema, "print the intent JSON schema (for editors and CI)")
@@ -233,7 +287,7 @@ def parser() -> argparse.ArgumentParser:
     intent_arg(p)
     p.add_argument("--base", metavar="REV", help="git revision to compare with, e.g. origin/main")
     p.add_argument("--head", metavar="REV", default="worktree", help="revision under review (default: worktree)")
-    p.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("-j", "--jobs", type=positive_jobs, default=None, help="worker processes (default: all cores)")
     p.add_argument("--running", action="store_true", help="compare with the devices of the inventory")
     p.add_argument("--inventory", help="device inventory (default: the one `lab up` wrote for this intent)")
     p.add_argument("--format", choices=("terminal", "markdown", "json"), default="terminal")
@@ -255,8 +309,21 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP: unwinds like Ctrl-C, so staging directories and workers are cleaned up."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    previous = {s: signal.signal(s, _terminate) for s in (signal.SIGTERM, signal.SIGHUP)}
     try:
         return int(args.func(args))
     except AuditError as exc:
@@ -267,20 +334,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_findings(exc.findings)
         n = sum(1 for f in exc.findings if f.severity is Severity.ERROR)
         err.print(f"{n} error(s): nothing was written", style="red")
-        return EXIT_BAD_INPUT
+        return exit_code(exc)
     except UsageError as exc:
-        err.print(f"error: {exc}", style="red", markup=False)
+        err.print(f"error: {for_terminal(str(exc))}", style="red", markup=False)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        err.print("interrupted", style="red")
+        err.print("interrupted: nothing was written", style="red")
         return 130
+    except Terminated as exc:
+        err.print(f"terminated by signal {exc.signum}: nothing was written", style="red")
+        return 128 + exc.signum
     except Exception as exc:  # last line of defence: one line, not a traceback
         if args.debug:
             raise
         err.print(
-            f"internal error: {type(exc).__name__}: {exc} (re-run with --debug for details)", style="red", markup=False
+            f"internal error: {type(exc).__name__}: {for_terminal(str(exc))} (re-run with --debug for details)",
+            style="red",
+            markup=False,
         )
         return EXIT_INTERNAL
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 if __name__ == "__main__":  # pragma: no cover

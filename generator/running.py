@@ -16,6 +16,7 @@ from typing import Any
 
 from deepdiff import DeepDiff
 from rich.console import Console
+from rich.text import Text
 
 from generator.build import build
 from generator.compile.network import Plan, expand
@@ -100,7 +101,7 @@ def run_diff_running(args: argparse.Namespace, console: Console) -> int:
         for d in drifts:
             if d.clean:
                 continue
-            console.print(f"### {d.device}" if md else f"[bold]{d.device}[/]", markup=not md)
+            console.print(f"### {d.device}" if md else Text(d.device, style="bold"), markup=False)
             for label, values in (
                 ("missing sessions", d.missing),
                 ("sessions down", d.down),

@@ -6,6 +6,7 @@ thousands of links stay exact; floats appear only when a value is shown to a per
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -35,18 +36,22 @@ def parse_bps(text: str | int) -> int:
 
 
 def parse_ratio(text: str | float | int) -> float:
-    """Parse "4.5:1", "4.5" or 4.5 into the float 4.5."""
+    """Parse "4.5:1", "4.5" or 4.5 into the float 4.5: finite and positive only, because a budget of
+    NaN or infinity would switch its check off (every comparison with NaN is false)."""
     if isinstance(text, bool) or text is None:
-        raise ValueError(f"expected a ratio such as 4.5:1, got {text!r}")
+        raise ValueError("expected a ratio such as 4.5:1")
     if isinstance(text, int | float):
         value = float(text)
     else:
         match = _RATIO_RE.match(text)
         if not match:
-            raise ValueError(f"'{text}' is not a ratio; write it like 4.5:1")
-        value = float(match.group(1)) / float(match.group(2) or 1)
-    if value <= 0:
-        raise ValueError("a ratio must be positive")
+            raise ValueError("is not a ratio; write it like 4.5:1")
+        denominator = float(match.group(2) or 1)
+        if denominator == 0:
+            raise ValueError("a ratio cannot have 0 on its right-hand side; write it like 4.5:1")
+        value = float(match.group(1)) / denominator
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError("a ratio must be a finite number greater than 0, like 4.5:1")
     return value
 
 

@@ -12,8 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 from generator.analysis.capacity import Analysis, PlaneCapacity, analyze_plan
-from generator.findings import FindingsError, Severity
+from generator.findings import Severity
 from generator.intent.loader import load_intent
+from generator.outdir import claim_analysis_dir, write_atomic, write_failed
 from generator.pipeline import plan_checked
 from generator.units import format_bps
 
@@ -127,10 +128,18 @@ def run_analyze(args: argparse.Namespace, console: Console) -> int:
     analysis = analyze_plan(loaded, planned.plan)
     seconds = time.perf_counter() - start
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "analysis.json").write_text(json.dumps(analysis.as_dict(), indent=2, sort_keys=True) + "\n")
-    (out / "analysis.md").write_text(markdown(analysis))
-    (out / "analysis.mmd").write_text(mermaid(analysis))
+    target = claim_analysis_dir(out)  # refuses a file or a directory of someone else's files
+    files = {
+        "analysis.json": json.dumps(analysis.as_dict(), indent=2, sort_keys=True) + "\n",
+        "analysis.md": markdown(analysis),
+        "analysis.mmd": mermaid(analysis),
+    }
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            write_atomic(target / name, text.encode())
+    except OSError as exc:
+        raise write_failed(out, exc) from exc
     if args.format == "json":
         console.print(json.dumps(analysis.as_dict(), indent=2, sort_keys=True), markup=False)
     elif args.format == "markdown":
@@ -143,6 +152,8 @@ def run_analyze(args: argparse.Namespace, console: Console) -> int:
             f"wrote {out}/analysis.md, analysis.json, analysis.mmd"
         )
     errors = [f for f in analysis.findings if f.severity is Severity.ERROR]
-    if errors:
-        raise FindingsError(analysis.findings)
+    if errors:  # the report is written; the errors are findings (exit 1, as `validate` reports them)
+        for finding in analysis.findings:
+            console.print(str(finding), markup=False)
+        return 1
     return 0

@@ -22,27 +22,22 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from generator.textsafety import config_problem, shown
 from generator.units import parse_bps, parse_ratio, speed_token
 
 # --------------------------------------------------------------------------- safe strings
+# Every string field of the intent is a Name, Text or EnvVar: the config rule of generator.textsafety
+# applies here, where intent strings enter, so no template needs to escape anything.
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$|^[a-z]$")
-_UNSAFE_RE = re.compile(r"[\x00-\x1f\x7f\"{};#!\\`$]")
 _ENV_RE = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 
 
 def _reject_injection(value: str) -> None:
-    """Refuse characters that would end a config line or open a block in any target syntax."""
-    bad = _UNSAFE_RE.search(value)
-    if bad:
-        char = bad.group(0)
-        shown = repr(char)[1:-1]
-        raise PydanticCustomError(
-            "config_injection",
-            "contains the character '{char}', which could add or alter a line in a device config; "
-            "use printable text without quotes, braces, ';', '#', '!', '$' or backslashes",
-            {"char": shown},
-        )
+    """Refuse what could end a config line, open a block or a comment, or hide text on any platform."""
+    problem = config_problem(value)
+    if problem:
+        raise PydanticCustomError("config_injection", problem.replace("{", "{{").replace("}", "}}"), {})
 
 
 def _check_name(value: str) -> str:
@@ -50,9 +45,9 @@ def _check_name(value: str) -> str:
     if len(value) > 24 or not _NAME_RE.match(value):
         raise PydanticCustomError(
             "invalid_name",
-            "'{value}' is not a valid name: use 1-24 lowercase letters, digits and '-', "
-            "starting with a letter and not ending with '-' (names become hostnames and policy names)",
-            {"value": value},
+            "{value} is not a valid name: use 1-24 lowercase letters, digits and '-', "
+            "starting with a letter and not ending with '-' (names become hostnames, file names and policy names)",
+            {"value": shown(value, 30)},
         )
     return value
 
@@ -66,10 +61,12 @@ def _check_text(value: str) -> str:
 
 def _check_env(value: str) -> str:
     if not _ENV_RE.match(value):
+        # the value is never repeated: what was written here may be the password itself
         raise PydanticCustomError(
             "invalid_env",
-            "'{value}' is not an environment variable name (use A-Z, 0-9 and '_')",
-            {"value": value},
+            "is not an environment variable name (use A-Z, 0-9 and '_'); write the NAME of the variable "
+            "that holds the password, never the password itself",
+            {},
         )
     return value
 
@@ -94,6 +91,21 @@ EnvVar = Annotated[str, AfterValidator(_check_env)]
 Bandwidth = Annotated[int, BeforeValidator(_bps), PlainSerializer(speed_token, return_type=str)]
 Ratio = Annotated[float, BeforeValidator(_ratio)]
 PositiveInt = Annotated[int, Field(ge=1)]
+# a port or link: more than nothing, at most 1 Pbps (any larger number is a typo in the unit)
+PositiveBandwidth = Annotated[
+    int, BeforeValidator(_bps), Field(gt=0, le=10**15), PlainSerializer(speed_token, return_type=str)
+]
+# Counts that multiply into devices, ports and links are bounded where they are read, so an
+# impossible value is refused (with the limit in the message) before anything is expanded. Each bound
+# is far above the largest real design (intent/prometheus.yaml: 8 planes, 108 switches per plane).
+MAX_PLANES = 1024
+MAX_SWITCHES = 16384
+MAX_LINKS_PER_SWITCH = 4096
+MAX_LINE_CARDS = 64
+MAX_PORTS_PER_CARD = 4096
+Planes = Annotated[int, Field(ge=1, le=MAX_PLANES)]
+Switches = Annotated[int, Field(ge=1, le=MAX_SWITCHES)]
+LinkCount = Annotated[int, Field(ge=1, le=MAX_LINKS_PER_SWITCH)]
 IPv4Net = Annotated[ipaddress.IPv4Network, PlainSerializer(str, return_type=str)]
 IPv6Net = Annotated[ipaddress.IPv6Network, PlainSerializer(str, return_type=str)]
 AnyNet = Annotated[ipaddress.IPv4Network | ipaddress.IPv6Network, PlainSerializer(str, return_type=str)]
@@ -113,8 +125,8 @@ class Strict(BaseModel):
 class Breakout(Strict):
     """A port split into `lanes` sub-interfaces of `speed` each (e.g. 2x400G on an 800G port)."""
 
-    lanes: PositiveInt
-    speed: Bandwidth
+    lanes: Annotated[int, Field(ge=1, le=64)]
+    speed: PositiveBandwidth
 
 
 def _breakout(value: Any) -> Any:
@@ -131,9 +143,9 @@ class Hardware(Strict):
 
     platform: Platform
     model: Text = ""
-    line_cards: PositiveInt = 1
-    ports_per_line_card: PositiveInt
-    port_speed: Bandwidth
+    line_cards: Annotated[int, Field(ge=1, le=MAX_LINE_CARDS)] = 1
+    ports_per_line_card: Annotated[int, Field(ge=1, le=MAX_PORTS_PER_CARD)]
+    port_speed: PositiveBandwidth
     breakouts: list[Annotated[Breakout, BeforeValidator(_breakout)]] = []
     os_version: Text = ""
 
@@ -209,7 +221,7 @@ class LinkBandwidthPolicy(Strict):
     bag_to_fabric: Literal["link", "cumulative"] = "cumulative"
     bag_to_bag: Literal["link", "cumulative"] = "link"
     on_missing: Literal["ecmp", "skip", "default-weight"] = "ecmp"
-    frr_unit: Bandwidth | Literal["auto"] = "auto"
+    frr_unit: PositiveBandwidth | Literal["auto"] = "auto"
 
 
 class Budgets(Strict):
@@ -232,8 +244,8 @@ class Placement(Strict):
 
 
 class BagLayer(Strict):
-    planes: PositiveInt
-    switches_per_plane: PositiveInt
+    planes: Planes
+    switches_per_plane: Switches
     hardware: Name
     drained_planes: list[PositiveInt] = []
     placement: list[Placement] = []
@@ -242,8 +254,8 @@ class BagLayer(Strict):
 class Downlinks(Strict):
     """Southbound capacity of each fabric switch toward its L2 zone (for oversubscription)."""
 
-    count: PositiveInt
-    speed: Bandwidth
+    count: Annotated[int, Field(ge=1, le=MAX_PORTS_PER_CARD * MAX_LINE_CARDS)]
+    speed: PositiveBandwidth
 
 
 class FabricLinkOverride(Strict):
@@ -252,7 +264,7 @@ class FabricLinkOverride(Strict):
     plane: PositiveInt
     fabric_switch: PositiveInt
     bag_switch: PositiveInt
-    links: Annotated[int, Field(ge=0)]
+    links: Annotated[int, Field(ge=0, le=MAX_LINKS_PER_SWITCH)]
 
 
 class Fabric(Strict):
@@ -260,9 +272,9 @@ class Fabric(Strict):
 
     name: Name
     kind: Literal["nsf", "dsf"]
-    switches_per_plane: PositiveInt
-    uplinks_per_switch: PositiveInt
-    uplink_speed: Bandwidth | None = None
+    switches_per_plane: Switches
+    uplinks_per_switch: LinkCount
+    uplink_speed: PositiveBandwidth | None = None
     downlinks: Downlinks
     hardware: Name
     prefixes: list[AnyNet] = Field(min_length=1)
@@ -283,7 +295,7 @@ class InterRegionOverride(Strict):
     region: Name
     plane: PositiveInt
     switch: PositiveInt
-    links: Annotated[int, Field(ge=0)]
+    links: Annotated[int, Field(ge=0, le=MAX_LINKS_PER_SWITCH)]
 
 
 class InterRegion(Strict):
@@ -291,9 +303,9 @@ class InterRegion(Strict):
 
     between: Annotated[list[Name], Field(min_length=2, max_length=2)]
     topology: Literal["planar", "spread"]
-    links_per_switch: PositiveInt
-    spread_width: PositiveInt | None = None
-    speed: Bandwidth | None = None
+    links_per_switch: LinkCount
+    spread_width: Annotated[int, Field(ge=1, le=MAX_PLANES * MAX_SWITCHES)] | None = None
+    speed: PositiveBandwidth | None = None
     addressing: Pools
     macsec_profile: Name | None = None
     link_overrides: list[InterRegionOverride] = []
