@@ -29,7 +29,8 @@ class Location:
         object.__setattr__(self, "file", for_terminal(self.file))  # a file name is user text too
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
+        # line 0: the finding is about the file or directory as a whole (an output directory)
+        return f"{self.file}:{self.line}:{self.column}" if self.line else self.file
 
 
 def format_path(path: Iterable[str | int]) -> str:

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from generator.findings import Finding, InputError
+from generator.findings import Finding, InputError, Location
 
 MANIFEST = "manifest.json"
 ANALYSIS = "analysis"
@@ -55,18 +55,20 @@ CODES = {
 class OutputDirError(InputError):
     """The output directory cannot be used: exit 2, and nothing in it was changed."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__([Finding(code, message, hint=CODES[code][2])])
+    def __init__(self, code: str, path: Path, message: str) -> None:
+        where = Location(str(path), 0, 0)  # the directory as a whole
+        super().__init__([Finding(code, message, location=where, hint=CODES[code][2])])
 
 
 def refuse(path: Path, why: str) -> OutputDirError:
-    return OutputDirError("BAG200", f"{path}: {why}")
+    return OutputDirError("BAG200", path, f"not used as the output directory: it {why}")
 
 
 def write_failed(path: Path, exc: OSError) -> OutputDirError:
     name = errno.errorcode.get(exc.errno or 0, "")
     what = exc.strerror or str(exc)
-    return OutputDirError("BAG201", f"cannot write {path}: {what}" + (f" ({name})" if name else ""))
+    where = f" ({exc.filename})" if exc.filename else ""
+    return OutputDirError("BAG201", path, f"cannot write the output: {what}" + (f" [{name}]" if name else "") + where)
 
 
 def _inside(a: Path, b: Path) -> bool:
@@ -105,18 +107,17 @@ def claim_build_dir(path: Path) -> Path:
         return target
     manifest = read_manifest(target) if MANIFEST in entries else None
     if manifest is None:
-        what = "has a manifest.json this tool did not write (or a damaged one)" if MANIFEST in entries else (
-            "holds files this tool did not write"
-        )
+        if MANIFEST in entries:
+            raise refuse(path, "has a manifest.json this tool did not write (or a damaged one); remove the directory")
         sample = ", ".join(sorted(entries)[:3]) + (", ..." if len(entries) > 3 else "")
-        raise refuse(path, f"{what} ({sample}); a build replaces its output directory as a whole")
+        raise refuse(path, f"holds files no build wrote ({sample}); a build replaces its output directory as a whole")
     foreign = _foreign_build_entries(target, manifest)
     if foreign:
         sample = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
         raise refuse(path, f"holds {sample}, which no build wrote; a build replaces the directory as a whole")
     analysis = target / ANALYSIS
     if analysis.is_symlink() or (analysis.exists() and not _is_analysis_dir(analysis)):
-        raise refuse(path, f"{ANALYSIS}/ in it is not what `analyze` writes; move it away")
+        raise refuse(path, f"holds an {ANALYSIS}/ that `analyze` did not write; move it away")
     return target
 
 

@@ -33,8 +33,10 @@ def describe_char(char: str) -> str:
     """'\\u2028' -> 'U+2028 (LINE SEPARATOR)', '"' -> '\\'"\\''; for messages, never the raw character."""
     if 0x20 <= ord(char) <= 0x7E:
         return f"'{char}'"
-    name = unicodedata.name(char, "") or {"\x85": "NEXT LINE"}.get(char, unicodedata.category(char))
-    return f"U+{ord(char):04X} ({name})" if name else f"U+{ord(char):04X}"
+    category = unicodedata.category(char)
+    name = unicodedata.name(char, "") or {"\x85": "NEXT LINE"}.get(char, "")
+    name = name or {"Cc": "a control character", "Cn": "unassigned", "Co": "private use"}.get(category, category)
+    return f"U+{ord(char):04X} ({name})"
 
 
 def config_problem(value: str) -> str | None:
@@ -52,13 +54,13 @@ def config_problem(value: str) -> str | None:
             f"contains {describe_char(char)} {where}: device configs take printable ASCII only "
             "(line breaks, control, format and non-ASCII characters could add or hide a config line)"
         )
-    for seq in CONFIG_SEQUENCES:
-        at = value.find(seq)
-        if at >= 0:
-            return (
-                f"contains '{seq}' at position {at + 1}, which opens or closes a Junos comment "
-                "and could turn the following statements on or off"
-            )
+    found = sorted((value.find(seq), seq) for seq in CONFIG_SEQUENCES if seq in value)
+    if found:
+        at, seq = found[0]
+        return (
+            f"contains '{seq}' at position {at + 1}, which opens or closes a Junos comment "
+            "and could turn the following statements on or off"
+        )
     return None
 
 

@@ -120,7 +120,7 @@ def _construct(node: yaml.Node, path: Path_, file: str, smap: SourceMap, errors:
         return [_construct(item, (*path, i), file, smap, errors) for i, item in enumerate(node.value)]
     # scalars: the safe constructor resolves ints, bools and nulls the YAML 1.1 way, except that a
     # plain `4:1` stays the text it looks like (YAML 1.1 reads it as the base-60 number 241)
-    if node.tag in _SEXAGESIMAL_TAGS and node.style is None and ":" in node.value:
+    if node.tag in _SEXAGESIMAL_TAGS and not node.style and ":" in node.value:  # C loader: style ""
         return node.value
     return _SCALARS.construct_object(node, deep=True)
 
@@ -406,7 +406,9 @@ _HINTS = {
     "list_type": "write a YAML list (lines starting with '- ')",
     "dict_type": "write a YAML mapping (key: value lines)",
     "model_type": "write a YAML mapping (key: value lines)",
-    "config_injection": "intent strings end up in device configs; keep them to one plain line",
+    "config_injection": "intent strings end up in device configs; keep them to one line of printable ASCII",
+    "invalid_env": "e.g. password_env: BGP_PASSWORD, then export BGP_PASSWORD=... where you push",
+    "ratio": "write a ratio like 4.5:1 (quoted or not) or a number like 4.5",
     "invalid_name": "names become hostnames, route-map and prefix-list names",
     "greater_than_equal": "raise the value",
     "less_than_equal": "lower the value",
@@ -472,7 +474,8 @@ def _pydantic_errors(exc: ValidationError, smap: SourceMap, data: Any) -> list[F
                 and isinstance(given, str | int | float | bool)
                 and len(str(given)) < 60
             ):
-                message = f"{message} (got {shown(given)})"
+                got = shown(given) if isinstance(given, str) else repr(given)
+                message = f"{message} (got {got})"
             where = smap.locate(loc)
         code = "BAG060" if etype == "config_injection" else "BAG002"
         errors.append(Finding(code, message, loc, where, hint))
