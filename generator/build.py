@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -29,7 +30,16 @@ from generator.findings import AuditError, Finding, InputError, Location, Severi
 from generator.forked import bounded_jobs, fork_map
 from generator.intent.loader import LoadedIntent, load_intent
 from generator.model import Device
-from generator.outdir import CODES, Staging, claim_build_dir, locked, read_manifest, write_failed
+from generator.outdir import (
+    CODES,
+    VERIFIED,
+    Staging,
+    claim_build_dir,
+    locked,
+    read_manifest,
+    write_atomic,
+    write_failed,
+)
 from generator.pipeline import plan_checked
 from generator.render import TEMPLATES, environment, render_device, template_for, templates_digest
 
@@ -106,11 +116,38 @@ def file_sha256(path: Path) -> str | None:
         return None
 
 
-def changed_configs(out: Path, manifest: dict[str, Any]) -> list[str]:
-    """Devices whose config in `out` is missing or not the bytes the manifest records (by sha256:
-    a hand edit keeps the size as easily as not). hashlib releases the GIL: threads use every core."""
+def _stat_key(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def record_verified(out: Path, names: list[str]) -> None:
+    """Remember the inode, size, mtime and ctime of every config as this build leaves it (a cache,
+    outside the manifest so the manifest stays deterministic). Any write to a file changes its ctime,
+    which no user can set back: an unchanged stat means unchanged bytes, and the next build hashes
+    only the files whose stat differs."""
+    keys = {name: _stat_key(out / f"{name}.cfg") for name in names}
+    write_atomic(out / VERIFIED, json.dumps(keys, separators=(",", ":"), sort_keys=True).encode())
+
+
+def changed_configs(out: Path, manifest: dict[str, Any], trust_stat: bool = True) -> list[str]:
+    """Devices whose config in `out` is missing or not the bytes the manifest records, by sha256 (a
+    hand edit keeps the size as easily as not). With `trust_stat`, files whose stat matches what the
+    last build recorded are not read again. hashlib releases the GIL: threads use every core."""
     devices = manifest.get("devices", {})
-    names = sorted(devices)
+    known: dict[str, Any] = {}
+    if trust_stat:
+        try:
+            loaded = json.loads((out / VERIFIED).read_bytes())
+            known = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            known = {}
+    names = sorted(n for n in devices if not known.get(n) or known[n] != _stat_key(out / f"{n}.cfg"))
+    if not names:
+        return []
     with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
         digests = pool.map(lambda n: file_sha256(out / f"{n}.cfg"), names, chunksize=64)
         return [name for name, sha in zip(names, digests, strict=True) if sha != devices[name]["sha256"]]
@@ -352,6 +389,8 @@ def _build_locked(
         report.devices, report.sessions = summary.get("devices", 0), summary.get("sessions", 0)
         report.lines, report.size = summary.get("lines", 0), summary.get("bytes", 0)
         report.up_to_date = True
+        if not (out / VERIFIED).exists():  # an output from before the stat cache: hashed once, now recorded
+            record_verified(out, sorted(previous["devices"]))
         report.timings = {**timings, "total": time.perf_counter() - start}
         return report
 
@@ -379,6 +418,7 @@ def _build_locked(
     except BaseException:
         staging.abandon()
         raise
+    record_verified(out, [r.name for r in results])
     timings["commit"] = time.perf_counter() - t
     summary = manifest["summary"]
     report.devices, report.sessions = summary["devices"], summary["sessions"]
