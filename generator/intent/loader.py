@@ -504,9 +504,9 @@ def load_intent(path: str | Path) -> LoadedIntent:
             [
                 Finding(
                     "BAG001",
-                    f"{root}: no such file or directory",
+                    "no such file or directory" + (" (a link to a missing file)" if root.is_symlink() else ""),
                     (),
-                    None,
+                    Location(str(root), 0, 0),
                     "pass an intent file or directory, e.g. intent/lab.yaml",
                 )
             ]
@@ -514,9 +514,10 @@ def load_intent(path: str | Path) -> LoadedIntent:
     try:
         files = intent_files(root)
     except OSError as exc:
-        raise IntentLoadError([Finding("BAG212", f"{root}: cannot list the directory: {exc.strerror}")]) from None
+        where = Location(str(root), 0, 0)
+        raise IntentLoadError([Finding("BAG212", f"cannot list the directory: {exc.strerror}", (), where)]) from None
     if not files:
-        raise IntentLoadError([Finding("BAG001", f"{root}: no .yaml files in this directory")])
+        raise IntentLoadError([Finding("BAG001", "no .yaml files in this directory", (), Location(str(root), 0, 0))])
     errors: list[Finding] = []
     documents: list[tuple[str, dict[str, Any], SourceMap]] = []
     digest = hashlib.sha256()
