@@ -32,7 +32,6 @@ from generator.intent.loader import LoadedIntent, load_intent
 from generator.model import Device
 from generator.outdir import (
     CODES,
-    VERIFIED,
     Staging,
     claim_build_dir,
     locked,
@@ -124,13 +123,25 @@ def _stat_key(path: Path) -> list[int] | None:
     return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
+def _verified_cache(out: Path) -> Path:
+    """Where the stat cache of an output directory lives: in the user's cache directory, never in
+    out/ (the output stays the same bytes for the same intent)."""
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bag-generator" / "verified"
+    return root / (hashlib.sha256(os.fsencode(out.resolve())).hexdigest()[:32] + ".json")
+
+
 def record_verified(out: Path, names: list[str]) -> None:
-    """Remember the inode, size, mtime and ctime of every config as this build leaves it (a cache,
-    outside the manifest so the manifest stays deterministic). Any write to a file changes its ctime,
-    which no user can set back: an unchanged stat means unchanged bytes, and the next build hashes
-    only the files whose stat differs."""
+    """Remember the inode, size, mtime and ctime of every config as this build leaves it. Any write
+    to a file changes its ctime, which no user can set back: an unchanged stat means unchanged bytes,
+    and the next build hashes only the files whose stat differs. Only a cache: when it cannot be
+    written, the next build hashes every file."""
     keys = {name: _stat_key(out / f"{name}.cfg") for name in names}
-    write_atomic(out / VERIFIED, json.dumps(keys, separators=(",", ":"), sort_keys=True).encode())
+    cache = _verified_cache(out)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(cache, json.dumps(keys, separators=(",", ":"), sort_keys=True).encode())
+    except OSError:
+        pass
 
 
 def changed_configs(out: Path, manifest: dict[str, Any], trust_stat: bool = True) -> list[str]:
@@ -141,7 +152,7 @@ def changed_configs(out: Path, manifest: dict[str, Any], trust_stat: bool = True
     known: dict[str, Any] = {}
     if trust_stat:
         try:
-            loaded = json.loads((out / VERIFIED).read_bytes())
+            loaded = json.loads(_verified_cache(out).read_bytes())
             known = loaded if isinstance(loaded, dict) else {}
         except (OSError, ValueError):
             known = {}
@@ -389,7 +400,7 @@ def _build_locked(
         report.devices, report.sessions = summary.get("devices", 0), summary.get("sessions", 0)
         report.lines, report.size = summary.get("lines", 0), summary.get("bytes", 0)
         report.up_to_date = True
-        if not (out / VERIFIED).exists():  # an output from before the stat cache: hashed once, now recorded
+        if not _verified_cache(out).exists():  # hashed every file this time: remember their stat
             record_verified(out, sorted(previous["devices"]))
         report.timings = {**timings, "total": time.perf_counter() - start}
         return report

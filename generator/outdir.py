@@ -29,7 +29,6 @@ from typing import Any
 from generator.findings import Finding, InputError, Location
 
 MANIFEST = "manifest.json"
-VERIFIED = ".verified"  # stat of every config as the last build left it (see build.record_verified)
 ANALYSIS = "analysis"
 ANALYSIS_FILES = ("analysis.json", "analysis.md", "analysis.mmd")
 
@@ -91,7 +90,7 @@ def resolve_target(path: Path) -> Path:
 
 def _foreign_build_entries(target: Path, manifest: dict[str, Any] | None) -> list[str]:
     devices = manifest.get("devices") if manifest else None
-    known = {MANIFEST, ANALYSIS, VERIFIED} | {f"{name}.cfg" for name in (devices or {})}
+    known = {MANIFEST, ANALYSIS} | {f"{name}.cfg" for name in (devices or {})}
     return sorted(entry for entry in os.listdir(target) if entry not in known)
 
 
