@@ -411,9 +411,11 @@ def _build_locked(
     t = time.perf_counter()
     # configs that are not the bytes the manifest records are never reused (nor taken as audited)
     stale = set(changed)
-    old_devices = {} if previous is None or force else {
-        name: entry for name, entry in previous["devices"].items() if name not in stale
-    }
+    old_devices = (
+        {}
+        if previous is None or force
+        else {name: entry for name, entry in previous["devices"].items() if name not in stale}
+    )
     staging = Staging(out)
     try:
         digest = network_digest(planned.plan, code_and_templates)

@@ -141,8 +141,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     manifest = read_manifest(Path(args.out)) if args.rendered else None
     if args.rendered and manifest is None:
-        what = "a manifest.json this tool did not write" if (Path(args.out) / "manifest.json").exists() else (
-            "no build (no manifest.json)"
+        what = (
+            "a manifest.json this tool did not write"
+            if (Path(args.out) / "manifest.json").exists()
+            else ("no build (no manifest.json)")
         )
         raise UsageError(f"{args.out}/ has {what}; run `python -m generator build -o {args.out}`")
     findings, network = checked_network(load_intent(args.intent))

@@ -82,7 +82,9 @@ def resolve_target(path: Path) -> Path:
     directory out from under the shell, and `-o .` would replace everything in it)."""
     target = Path(os.path.realpath(path))
     if target.exists() and not target.is_dir():
-        raise refuse(path, "is a file, not a directory" + (f" (it links to {target})" if target != path.absolute() else ""))
+        raise refuse(
+            path, "is a file, not a directory" + (f" (it links to {target})" if target != path.absolute() else "")
+        )
     if _inside(target, Path.cwd().resolve()):
         raise refuse(path, "is the current directory or contains it; name a directory for the output, e.g. -o out")
     return target
@@ -174,6 +176,7 @@ def locked(target: Path) -> Iterator[None]:
     finally:
         os.close(fd)
 
+
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
@@ -200,8 +203,19 @@ def exchange(a: Path, b: Path) -> bool:
     return bool(rc == 0)
 
 
-_ENTRY_KEYS = {"fingerprint": str, "sha256": str, "lines": int, "bytes": int, "platform": str, "role": str,
-               "region": str, "plane": int, "fabric": str, "sessions": int, "audited": bool}
+_ENTRY_KEYS = {
+    "fingerprint": str,
+    "sha256": str,
+    "lines": int,
+    "bytes": int,
+    "platform": str,
+    "role": str,
+    "region": str,
+    "plane": int,
+    "fabric": str,
+    "sessions": int,
+    "audited": bool,
+}
 
 
 def read_manifest(out: Path) -> dict[str, Any] | None:

@@ -146,7 +146,9 @@ def print_terminal(r: Review, console: Console) -> None:
             table.add_row(o["scope"], _fmt_ratio(o["base"]), _fmt_ratio(o["head"]))
         console.print(table)
     for g in r.groups[:MAX_GROUPS]:
-        console.print(f"\n[bold]{escape(_group_title(g))}[/]: {escape(_names(g.devices))}", markup=True, highlight=False)
+        console.print(
+            f"\n[bold]{escape(_group_title(g))}[/]: {escape(_names(g.devices))}", markup=True, highlight=False
+        )
         for line in g.diff:
             console.print(line, style=_STYLE.get(line[:1]), markup=False, highlight=False)
     if len(r.groups) > MAX_GROUPS:

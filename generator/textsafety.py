@@ -24,7 +24,7 @@ import unicodedata
 
 # --------------------------------------------------------------------------- config context
 
-CONFIG_SPECIALS = "\"{};#!\\`$"
+CONFIG_SPECIALS = '"{};#!\\`$'
 CONFIG_SEQUENCES = ("/*", "*/")
 _CONFIG_BAD_CHAR = re.compile(r"[^\x20-\x7e]|[" + re.escape(CONFIG_SPECIALS) + "]")
 
@@ -83,7 +83,7 @@ def _unsafe_for_terminal(char: str) -> bool:
     return unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs")
 
 
-_LONG_RUN_RE = re.compile(r"\S{%d,}" % (LONG_RUN + 1))
+_LONG_RUN_RE = re.compile(rf"\S{{{LONG_RUN + 1},}}")
 
 
 def for_terminal(text: str) -> str:

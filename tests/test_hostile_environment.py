@@ -154,7 +154,9 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     mnt.mkdir()
     if os.geteuid() != 0 or shutil.which("mount") is None:
         pytest.skip("mounting a tmpfs needs root")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mnt)], capture_output=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mnt)], check=False, capture_output=True
+    )
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
     try:
@@ -207,7 +209,9 @@ def run_cli(*args: str | Path, **kw: object) -> subprocess.Popen[str]:
 
 
 def live_group(pgid: int) -> list[str]:
-    rows = subprocess.run(["ps", "-eo", "pid=,pgid=,stat="], capture_output=True, text=True).stdout.splitlines()
+    rows = subprocess.run(
+        ["ps", "-eo", "pid=,pgid=,stat="], check=False, capture_output=True, text=True
+    ).stdout.splitlines()
     return [r for r in rows if r.split()[1] == str(pgid) and not r.split()[2].startswith("Z")]
 
 
@@ -240,9 +244,8 @@ def test_a_signal_mid_build_leaves_out_byte_for_byte_and_no_worker(
     if sig != signal.SIGKILL:
         assert "nothing was written" in err and leftovers(out.parent) == []
     else:  # nothing runs after SIGKILL: the next build, under the lock, removes the staging it left
-        rc = subprocess.run(
-            [sys.executable, "-m", "generator", "build", PROMETHEUS, "-o", out, "--no-audit"], cwd=ROOT, timeout=600
-        ).returncode
+        argv = [sys.executable, "-m", "generator", "build", str(PROMETHEUS), "-o", str(out), "--no-audit"]
+        rc = subprocess.run(argv, check=False, cwd=ROOT, timeout=600).returncode
         assert rc == 0 and leftovers(out.parent) == []
     assert snapshot(out) == before
 

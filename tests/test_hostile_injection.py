@@ -122,7 +122,7 @@ def intent_with(field: tuple[Any, ...], value: str, platform: str) -> dict[str, 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
 @pytest.mark.parametrize("char", DANGEROUS, ids=lambda c: c.replace(" ", "-"))
-@pytest.mark.parametrize("field", FIELDS, ids=lambda f: ".".join(f))
+@pytest.mark.parametrize("field", FIELDS, ids=".".join)
 def test_every_string_field_refuses_every_dangerous_character(
     field: tuple[str, str], char: str, platform: str, tmp_path: Path
 ) -> None:

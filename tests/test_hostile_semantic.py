@@ -256,7 +256,7 @@ def test_markup_in_a_valid_description_is_printed_literally(tmp_path: Path, cli)
     data["budgets"]["l2_to_bag_oversubscription"] = 4.0
     path = tmp_path / "[red]intent.yaml"
     path.write_text(dump(data))
-    rc, stdout, err = cli("validate", path)
+    rc, stdout, _ = cli("validate", path)
     assert rc == 1 and "BAG070" in stdout and "[red]intent.yaml" in stdout
 
 
@@ -292,5 +292,5 @@ def test_a_schema_error_is_exit_2_in_every_command(command: str, tmp_path: Path,
     data["regions"][0]["bag"]["planes"] = "two"
     path = tmp_path / "intent.yaml"
     path.write_text(dump(data))
-    rc, stdout, err = cli(command, path, *(["-o", tmp_path / "out"] if command != "validate" else []))
+    rc, _, err = cli(command, path, *(["-o", tmp_path / "out"] if command != "validate" else []))
     assert_refused(rc, err, exit_code=2, code="BAG002", where=str(path))

@@ -138,8 +138,7 @@ def _fabric_prefixes(loaded: LoadedIntent) -> Iterator[Finding]:
                             loaded,
                             "BAG221",
                             path,
-                            f"{prefix} {relation} {other} of fabric {other_fabric}"
-                            + (f" ({where})" if where else ""),
+                            f"{prefix} {relation} {other} of fabric {other_fabric}" + (f" ({where})" if where else ""),
                             CODES["BAG221"][2],
                         )
                         break

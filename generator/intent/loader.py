@@ -40,9 +40,7 @@ class IntentLoadError(InputError):
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64  # nesting of mappings and lists
 MAX_NODES = 200_000  # values after expanding aliases
-_STANDARD_TAGS = {
-    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq")
-} | {None, "!"}
+_STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq")} | {None, "!"}
 # Characters YAML, Python's splitlines or a terminal treat as a line break or control (tab, LF and CR
 # are YAML's own whitespace).
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
@@ -120,7 +118,8 @@ def _construct(node: yaml.Node, path: Path_, file: str, smap: SourceMap, errors:
         return [_construct(item, (*path, i), file, smap, errors) for i, item in enumerate(node.value)]
     # scalars: the safe constructor resolves ints, bools and nulls the YAML 1.1 way, except that a
     # plain `4:1` stays the text it looks like (YAML 1.1 reads it as the base-60 number 241)
-    if node.tag in _SEXAGESIMAL_TAGS and not node.style and ":" in node.value:  # C loader: style ""
+    style = getattr(node, "style", None)  # C loader: "" for plain scalars, the Python one None
+    if node.tag in _SEXAGESIMAL_TAGS and not style and ":" in node.value:
         return node.value
     return _SCALARS.construct_object(node, deep=True)
 
@@ -189,7 +188,8 @@ def _prescan(text: str, display: str, errors: list[Finding]) -> bool:
     depth = nodes = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            where = Location(display, event.start_mark.line + 1, event.start_mark.column + 1)
+            mark = event.start_mark
+            where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display, 1, 1)
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -238,7 +238,7 @@ def _expanded_size(node: yaml.Node, display: str, errors: list[Finding]) -> bool
         if key in sizes:
             return sizes[key]
         if key in active:
-            raise _Recursive(n)
+            raise _RecursiveAliasError(n)
         active.add(key)
         total = 1
         if isinstance(n, yaml.MappingNode):
@@ -251,7 +251,7 @@ def _expanded_size(node: yaml.Node, display: str, errors: list[Finding]) -> bool
 
     try:
         total = size(node)
-    except _Recursive as exc:
+    except _RecursiveAliasError as exc:
         errors.append(
             Finding(
                 "BAG210",
@@ -276,16 +276,17 @@ def _expanded_size(node: yaml.Node, display: str, errors: list[Finding]) -> bool
     return True
 
 
-class _Recursive(Exception):
+class _RecursiveAliasError(Exception):
     def __init__(self, node: yaml.Node) -> None:
         self.node = node
 
 
-def _read_document(data: bytes, display: str, smap: SourceMap, errors: list[Finding]) -> dict[str, Any] | None:
+def _read_document(raw: bytes, display: str, smap: SourceMap, errors: list[Finding]) -> dict[str, Any] | None:
     try:
-        text = data.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line, column = _position(data.decode("utf-8", errors="replace"), exc.start)
+        before = raw[: exc.start].decode("utf-8", errors="replace")
+        line, column = _position(before, len(before))
         where = Location(display, line, column)
         errors.append(Finding("BAG001", f"not UTF-8 text ({exc.reason})", (), where, "save the file as UTF-8"))
         return None
@@ -434,10 +435,8 @@ def _data_path(loc: tuple[str | int, ...], data: Any, missing: bool) -> Path_:
     path: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if (isinstance(node, dict) and part in node) or in_list:
             path.append(part)
             node = node[part]
         elif missing and isinstance(node, dict) and part == loc[-1]:
