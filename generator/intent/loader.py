@@ -34,6 +34,26 @@ class IntentLoadError(InputError):
     """Raised with every problem found while loading; the CLI prints them and exits 2."""
 
 
+# Finding codes raised here for the first time (issue 13); the catalogue takes them from this table.
+CODES = {
+    "BAG210": (
+        "error",
+        "the file is over a loader bound: size (4 MiB), nesting (64 levels), values after expanding aliases "
+        "(200,000), or an alias that contains itself",
+        "write the values out; an intent describes a network in kilobytes",
+    ),
+    "BAG211": (
+        "error",
+        "a YAML tag other than the plain types (str, int, float, bool, null, map, seq)",
+        "remove the tag",
+    ),
+    "BAG212": (
+        "error",
+        "an intent path that is not a readable regular file (a device, a pipe, a dangling link, no permission)",
+        "pass a readable YAML file, or a directory of them",
+    ),
+}
+
 # Bounds of the loader: an intent is a few kilobytes (intent/prometheus.yaml, 12,672 devices, is 7 KB),
 # so these are far above any real one and far below what exhausts a machine. Each is checked before
 # the document is expanded (a 394-byte alias bomb expands to billions of nodes).
