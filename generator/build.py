@@ -35,7 +35,7 @@ from generator.outdir import (
     Staging,
     claim_build_dir,
     locked,
-    read_manifest,
+    resolve_target,
     write_atomic,
     write_failed,
 )
@@ -115,9 +115,9 @@ def file_sha256(path: Path) -> str | None:
         return None
 
 
-def _stat_key(path: Path) -> list[int] | None:
+def _stat_key(path: Path | str) -> list[int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
@@ -156,7 +156,8 @@ def changed_configs(out: Path, manifest: dict[str, Any], trust_stat: bool = True
             known = loaded if isinstance(loaded, dict) else {}
         except (OSError, ValueError):
             known = {}
-    names = sorted(n for n in devices if not known.get(n) or known[n] != _stat_key(out / f"{n}.cfg"))
+    root = str(out)
+    names = sorted(n for n in devices if not known.get(n) or known[n] != _stat_key(f"{root}/{n}.cfg"))
     if not names:
         return []
     with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
@@ -367,11 +368,11 @@ def build(
     start = time.perf_counter()
     loaded = load_intent(intent_path)
     templates = Path(templates).resolve()
-    target = claim_build_dir(shown_out)  # refuses a directory of someone else's files, untouched
+    target = resolve_target(shown_out)  # refuses a file, `.` and its parents
     try:
         with locked(target):  # one build per output directory at a time
-            claim_build_dir(shown_out)  # again under the lock: another build may have written it meanwhile
-            return _build_locked(loaded, shown_out, target, jobs, force, audit, templates, start)
+            previous = claim_build_dir(shown_out, target)  # refuses someone else's files, untouched
+            return _build_locked(loaded, shown_out, target, previous, jobs, force, audit, templates, start)
     except OSError as exc:  # no space, read-only file system, permissions: out/ is as it was
         raise write_failed(shown_out, exc) from exc
 
@@ -380,6 +381,7 @@ def _build_locked(
     loaded: LoadedIntent,
     shown_out: Path,
     out: Path,
+    previous: dict[str, Any] | None,
     jobs: int,
     force: bool,
     audit: bool,
@@ -388,7 +390,6 @@ def _build_locked(
 ) -> BuildReport:
     code_and_templates = f"{templates_digest(templates)}:{code_digest()}"
     key = hashlib.sha256(f"{loaded.digest}:{code_and_templates}".encode()).hexdigest()
-    previous = read_manifest(out)
     changed = changed_configs(out, previous) if previous is not None else []
     intact = previous is not None and not changed
     timings = {"load": time.perf_counter() - start}
