@@ -294,3 +294,18 @@ def test_a_schema_error_is_exit_2_in_every_command(command: str, tmp_path: Path,
     path.write_text(dump(data))
     rc, _, err = cli(command, path, *(["-o", tmp_path / "out"] if command != "validate" else []))
     assert_refused(rc, err, exit_code=2, code="BAG002", where=str(path))
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [(("regions", 0, "addressing", "loopback_ipv4"), True), (("regions", 1, "fabrics", 0, "prefixes", 0), 7)],
+)
+def test_a_prefix_must_be_written_as_a_prefix(path: tuple[Any, ...], value: Any, tmp_path: Path, cli) -> None:
+    """pydantic alone reads `true` or 7 as the network 0.0.0.1/32 (found by the CLI fuzzer)."""
+    data = lab()
+    set_path(data, path, value)
+    intent = tmp_path / "intent.yaml"
+    intent.write_text(dump(data))
+    rc, _, err = cli("build", intent, "-o", tmp_path / "out")
+    assert_refused(rc, err, exit_code=2, code="BAG002", where=str(intent))
+    assert "write a prefix such as" in err and not (tmp_path / "out").exists()

@@ -106,9 +106,20 @@ MAX_PORTS_PER_CARD = 4096
 Planes = Annotated[int, Field(ge=1, le=MAX_PLANES)]
 Switches = Annotated[int, Field(ge=1, le=MAX_SWITCHES)]
 LinkCount = Annotated[int, Field(ge=1, le=MAX_LINKS_PER_SWITCH)]
-IPv4Net = Annotated[ipaddress.IPv4Network, PlainSerializer(str, return_type=str)]
-IPv6Net = Annotated[ipaddress.IPv6Network, PlainSerializer(str, return_type=str)]
-AnyNet = Annotated[ipaddress.IPv4Network | ipaddress.IPv6Network, PlainSerializer(str, return_type=str)]
+
+
+def _prefix_text(value: Any) -> Any:
+    """A prefix is written as text: pydantic would read `true` or `7` as the network 0.0.0.1/32."""
+    if not isinstance(value, str | ipaddress.IPv4Network | ipaddress.IPv6Network):
+        raise PydanticCustomError("prefix_type", "write a prefix such as 10.0.0.0/16 or fd00::/48", {})
+    return value
+
+
+IPv4Net = Annotated[ipaddress.IPv4Network, BeforeValidator(_prefix_text), PlainSerializer(str, return_type=str)]
+IPv6Net = Annotated[ipaddress.IPv6Network, BeforeValidator(_prefix_text), PlainSerializer(str, return_type=str)]
+AnyNet = Annotated[
+    ipaddress.IPv4Network | ipaddress.IPv6Network, BeforeValidator(_prefix_text), PlainSerializer(str, return_type=str)
+]
 
 Platform = Literal["eos", "frr", "iosxr", "junos"]
 
