@@ -170,6 +170,61 @@ CODES: tuple[Code, ...] = (
         "fix the template at the reported file and line, or build with the shipped templates",
     ),
     Code(
+        "BAG200",
+        "error",
+        "the output directory is not one this tool wrote (a file, someone's files, the current directory)",
+        "pass -o a new or empty directory, or one an earlier build wrote; nothing was changed",
+    ),
+    Code(
+        "BAG201",
+        "error",
+        "the output directory cannot be written (no space left, read-only file system, permissions)",
+        "free space or pick a writable directory; the previous output was left as it was",
+    ),
+    Code(
+        "BAG202",
+        "warning",
+        "a config in the output directory differs from the sha256 its manifest records (edited by hand)",
+        "the build renders it again; never edit generated configs, change the intent or the templates",
+    ),
+    Code(
+        "BAG210",
+        "error",
+        "the file is over a loader bound: size (4 MiB), nesting (64 levels), values after expanding aliases "
+        "(200,000), or an alias that contains itself",
+        "write the values out; an intent describes a network in kilobytes",
+    ),
+    Code(
+        "BAG211",
+        "error",
+        "a YAML tag other than the plain types (str, int, float, bool, null, map, seq)",
+        "remove the tag",
+    ),
+    Code(
+        "BAG212",
+        "error",
+        "an intent path that is not a readable regular file (a device, a pipe, a dangling link, no permission)",
+        "pass a readable YAML file, or a directory of them",
+    ),
+    Code(
+        "BAG220",
+        "error",
+        "the intent describes more devices or links than the generator builds (counted before expanding)",
+        "check the counts (planes, switches_per_plane, uplinks_per_switch, links_per_switch) for a typo",
+    ),
+    Code(
+        "BAG221",
+        "error",
+        "a fabric prefix equals or overlaps a prefix of another fabric (in any region)",
+        "every prefix a fabric announces must be unique network-wide; give each fabric its own",
+    ),
+    Code(
+        "BAG222",
+        "error",
+        "a breakout splits a port into more bandwidth than the port has",
+        "lanes x speed must not exceed port_speed (2x400G or 8x100G on an 800G port)",
+    ),
+    Code(
         "BAG250",
         "error",
         "the IP MTU needs an interface MTU a platform does not accept",

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
+from generator.textsafety import for_terminal
+
 
 class Severity(StrEnum):
     ERROR = "error"  # stops the build
@@ -23,16 +25,20 @@ class Location:
     line: int  # 1-based
     column: int  # 1-based
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "file", for_terminal(self.file))  # a file name is user text too
+
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
+        # line 0: the finding is about the file or directory as a whole (an output directory)
+        return f"{self.file}:{self.line}:{self.column}" if self.line else self.file
 
 
 def format_path(path: Iterable[str | int]) -> str:
-    """('regions', 0, 'bag', 'planes') -> 'regions[0].bag.planes'."""
+    """('regions', 0, 'bag', 'planes') -> 'regions[0].bag.planes' (keys are user text: escaped, cut)."""
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
+    return for_terminal(text)
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,11 @@ class Finding:
     hint: str = ""
     severity: Severity = Severity.ERROR
     device: str = ""
+
+    def __post_init__(self) -> None:
+        # Messages quote intent values, keys and paths: the terminal rule applies where they enter.
+        for name in ("message", "hint", "device"):
+            object.__setattr__(self, name, for_terminal(getattr(self, name)))
 
     @property
     def field(self) -> str:
@@ -118,6 +129,21 @@ class FindingsError(Exception):
     def __init__(self, findings: list[Finding]) -> None:
         self.findings = sort_findings(findings)
         super().__init__("\n".join(str(f) for f in self.findings))
+
+    def __reduce__(self) -> tuple[Any, ...]:  # raised in forked workers: pickled with its findings
+        return (_rebuild, (type(self), self.findings))
+
+
+def _rebuild(cls: type[FindingsError], findings: list[Finding]) -> FindingsError:
+    error = Exception.__new__(cls)
+    FindingsError.__init__(error, findings)
+    return error
+
+
+class InputError(FindingsError):
+    """The input cannot be used at all (unreadable, not YAML, wrong shape, refused output directory,
+    broken template): exit 2 in every command. Plain FindingsError is a readable intent that breaks
+    a rule (a semantic finding): exit 1 in every command, the same as `validate` reports it."""
 
 
 class AuditError(FindingsError):

@@ -1,9 +1,18 @@
 """Map work over chunks in forked processes that inherit a large read-only state (a plan, a compiled
-network) instead of unpickling it: with fork, copy-on-write pages make the hand-over free."""
+network) instead of unpickling it: with fork, copy-on-write pages make the hand-over free.
+
+Workers never outlive the process that forked them: each asks the kernel for SIGKILL when its parent
+dies (prctl PR_SET_PDEATHSIG), so a build killed with SIGKILL leaves no worker blocked on a pipe, and
+any exception in the parent (SIGTERM and Ctrl-C arrive as exceptions) kills the pool before it returns.
+"""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
+import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, TypeVar
@@ -12,7 +21,29 @@ S = TypeVar("S")
 C = TypeVar("C")
 R = TypeVar("R")
 
+MAX_JOBS = 64  # more workers than this never helps a build and only multiplies memory
+_PR_SET_PDEATHSIG = 1
+
 _TASK: tuple[Callable[[Any, Any], list[Any]], Any] | None = None  # set before the fork, read by workers
+
+
+def bounded_jobs(jobs: int, chunks: int | None = None) -> int:
+    """Worker count in 1..MAX_JOBS, and never more workers than there are chunks of work."""
+    n = max(1, min(jobs, MAX_JOBS))
+    return max(1, min(n, chunks)) if chunks is not None else n
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: SIGKILL when the parent dies; default signal handling in the worker."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the pool's own shutdown still applies
+        pass
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent handles it
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _run(chunk: Any) -> list[Any]:
@@ -32,6 +63,7 @@ def fork_map(
     concatenated in chunk order. `work` must be a module-level function. `done(chunk)` is called in
     this process as each chunk finishes (a progress bar counts its items)."""
     global _TASK  # noqa: PLW0603 - the workers inherit it through fork
+    jobs = bounded_jobs(jobs, len(chunks))
     if jobs <= 1:
         results: list[R] = []
         for chunk in chunks:
@@ -41,14 +73,32 @@ def fork_map(
                 done(chunk)
         return results
     _TASK = (work, state)
+    pool = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_run, chunk) for chunk in chunks]
-            if done is not None:
-                chunk_of = {future: chunk for future, chunk in zip(futures, chunks, strict=True)}
-                for future in as_completed(futures):
-                    future.result()  # a failed chunk raises here, before it is counted
-                    done(chunk_of[future])
-            return [r for future in futures for r in future.result()]
+        futures = [pool.submit(_run, chunk) for chunk in chunks]
+        if done is not None:
+            chunk_of = {future: chunk for future, chunk in zip(futures, chunks, strict=True)}
+            for future in as_completed(futures):
+                future.result()  # a failed chunk raises here, before it is counted
+                done(chunk_of[future])
+        results = [r for future in futures for r in future.result()]
+    except BaseException:
+        _kill(pool)
+        raise
     finally:
         _TASK = None
+    pool.shutdown(wait=True)
+    return results
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker now (shutdown() alone waits for running chunks to finish)."""
+    processes = dict(getattr(pool, "_processes", None) or {})  # stable private attribute since 3.2
+    for process in processes.values():
+        process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)

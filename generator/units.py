@@ -6,6 +6,7 @@ thousands of links stay exact; floats appear only when a value is shown to a per
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -35,18 +36,22 @@ def parse_bps(text: str | int) -> int:
 
 
 def parse_ratio(text: str | float | int) -> float:
-    """Parse "4.5:1", "4.5" or 4.5 into the float 4.5."""
+    """Parse "4.5:1", "4.5" or 4.5 into the float 4.5: finite and positive only, because a budget of
+    NaN or infinity would switch its check off (every comparison with NaN is false)."""
     if isinstance(text, bool) or text is None:
-        raise ValueError(f"expected a ratio such as 4.5:1, got {text!r}")
+        raise ValueError("expected a ratio such as 4.5:1")
     if isinstance(text, int | float):
         value = float(text)
     else:
         match = _RATIO_RE.match(text)
         if not match:
-            raise ValueError(f"'{text}' is not a ratio; write it like 4.5:1")
-        value = float(match.group(1)) / float(match.group(2) or 1)
-    if value <= 0:
-        raise ValueError("a ratio must be positive")
+            raise ValueError("is not a ratio; write it like 4.5:1")
+        denominator = float(match.group(2) or 1)
+        if denominator == 0:
+            raise ValueError("a ratio cannot have 0 on its right-hand side; write it like 4.5:1")
+        value = float(match.group(1)) / denominator
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError("a ratio must be a finite number greater than 0, like 4.5:1")
     return value
 
 
@@ -90,14 +95,25 @@ def _speed(gap: str) -> str:
     return "(?:" + "|".join(alternatives) + ")" + _UNIT
 
 
+def _not_zero(gap: str) -> str:
+    """Lookahead refusing a speed that is zero however it is written (0, 0.0G, 00 bps)."""
+    return f"(?![0.]*{gap}[KkMmGgTtPp]?{_UNIT}\\s*$)"
+
+
 def speed_pattern() -> str:
     """A bandwidth string as `parse_bps` accepts it: 800G, 1.6T, 400Gbps, 100 Mb/s."""
     return "^\\s*" + _speed("\\s*") + "\\s*$"
 
 
+def positive_speed_pattern() -> str:
+    """A port or link speed: as `speed_pattern`, but more than nothing."""
+    return "^\\s*" + _not_zero("\\s*") + _speed("\\s*") + "\\s*$"
+
+
 def breakout_pattern() -> str:
-    """A breakout string as the intent accepts it: 2x400G (at least one lane; no space inside the speed)."""
-    return "^\\s*0*[1-9][0-9]*\\s*[xX]\\s*" + _speed("") + "\\s*$"
+    """A breakout string as the intent accepts it: 2x400G (1 to 64 lanes, a speed above zero, no space
+    inside the speed)."""
+    return "^\\s*0*(?:[1-9]|[1-5][0-9]|6[0-4])\\s*[xX]\\s*" + _not_zero("") + _speed("") + "\\s*$"
 
 
 def ratio_pattern() -> str:

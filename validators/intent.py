@@ -10,6 +10,7 @@ import ipaddress
 from collections import Counter
 from collections.abc import Iterator
 
+from generator.catalogue import CATALOGUE
 from generator.compile.ports import lanes_for
 from generator.compile.wiring import fabric_uplink_speed, inter_region_speed
 from generator.findings import Finding, Severity, located
@@ -19,6 +20,12 @@ from generator.units import speed_token
 
 PRIVATE_ASNS = ((64512, 65534), (4200000000, 4294967294))  # RFC 6996
 FRR_MAX_PATHS = 256
+# The whole network, counted before anything is expanded: 20x intent/prometheus.yaml (12,672 devices,
+# about 120,000 links), far above any real BAG network and far below what exhausts a build machine.
+MAX_DEVICES = 250_000
+MAX_LINKS = 2_500_000
+
+# Finding codes raised here for the first time (issue 13); the catalogue takes them from this table.
 
 
 def finding(
@@ -33,8 +40,13 @@ def finding(
 
 
 def check_intent(loaded: LoadedIntent) -> list[Finding]:
+    size = list(_size(loaded))
+    if size:  # nothing below may iterate over counts this large
+        return size
     return [
         *_names(loaded),
+        *_breakouts(loaded),
+        *_fabric_prefixes(loaded),
         *_references(loaded),
         *_planes(loaded),
         *_pairs(loaded),
@@ -43,6 +55,78 @@ def check_intent(loaded: LoadedIntent) -> list[Finding]:
         *_asns(loaded),
         *_bgp(loaded),
     ]
+
+
+def network_size(intent: Intent) -> tuple[int, int]:
+    """(devices, links) of the intent, by arithmetic only."""
+    devices = links = 0
+    regions = {r.name: r for r in intent.regions}
+    for region in intent.regions:
+        devices += region.bag.planes * region.bag.switches_per_plane
+        for fabric in region.fabrics:
+            switches = region.bag.planes * fabric.switches_per_plane
+            devices += switches
+            links += switches * fabric.uplinks_per_switch
+    for pair in intent.inter_region:
+        first = regions.get(pair.between[0])
+        if first is not None:
+            links += first.bag.planes * first.bag.switches_per_plane * pair.links_per_switch
+    return devices, links
+
+
+def _size(loaded: LoadedIntent) -> Iterator[Finding]:
+    devices, links = network_size(loaded.intent)
+    hint = CATALOGUE["BAG220"].fix
+    if devices > MAX_DEVICES:
+        yield finding(
+            loaded,
+            "BAG220",
+            ("regions",),
+            f"the intent describes {devices:,} devices; the limit is {MAX_DEVICES:,}",
+            hint,
+        )
+    if links > MAX_LINKS:
+        yield finding(
+            loaded, "BAG220", ("regions",), f"the intent describes {links:,} links; the limit is {MAX_LINKS:,}", hint
+        )
+
+
+def _breakouts(loaded: LoadedIntent) -> Iterator[Finding]:
+    for name, hw in loaded.intent.hardware.items():
+        for k, breakout in enumerate(hw.breakouts):
+            total = breakout.lanes * breakout.speed
+            if total > hw.port_speed:
+                yield finding(
+                    loaded,
+                    "BAG222",
+                    ("hardware", name, "breakouts", k),
+                    f"{breakout.lanes}x{speed_token(breakout.speed)} is {speed_token(total)}, more than the "
+                    f"{speed_token(hw.port_speed)} port it splits",
+                    CATALOGUE["BAG222"].fix,
+                )
+
+
+def _fabric_prefixes(loaded: LoadedIntent) -> Iterator[Finding]:
+    """Every prefix a fabric announces is unique network-wide: two fabrics announcing the same or
+    nested prefixes (in one region or in two) would attract each other's traffic."""
+    seen: list[tuple[tuple[str | int, ...], str, ipaddress.IPv4Network | ipaddress.IPv6Network]] = []
+    for i, region in enumerate(loaded.intent.regions):
+        for j, fabric in enumerate(region.fabrics):
+            for k, prefix in enumerate(fabric.prefixes):
+                path = ("regions", i, "fabrics", j, "prefixes", k)
+                for other_path, other_fabric, other in seen:
+                    if prefix.version == other.version and prefix.overlaps(other):
+                        where = loaded.source.locate(other_path)
+                        relation = "is the same as" if prefix == other else "overlaps"
+                        yield finding(
+                            loaded,
+                            "BAG221",
+                            path,
+                            f"{prefix} {relation} {other} of fabric {other_fabric}" + (f" ({where})" if where else ""),
+                            CATALOGUE["BAG221"].fix,
+                        )
+                        break
+                seen.append((path, fabric.name, prefix))
 
 
 def _names(loaded: LoadedIntent) -> Iterator[Finding]:

@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 from generator.cli.common import Subparsers, command, intent_arg
-from generator.cli.output import EXIT_OK, out
-from generator.findings import FindingsError, Severity
+from generator.cli.output import EXIT_FOUND, EXIT_OK, out, print_findings
+from generator.findings import Severity
 
 
 def register(sub: Subparsers) -> None:
@@ -24,17 +24,26 @@ def run(args: argparse.Namespace) -> int:
     from generator.analysis.report import markdown, mermaid, tables
     from generator.intent.loader import load_intent
     from generator.pipeline import plan_checked
+    from generator.render.outdir import claim_analysis_dir, write_atomic, write_failed
 
     start = time.perf_counter()
     loaded = load_intent(args.intent)
     plan = plan_checked(loaded).plan
     analysis = analyze_plan(loaded, plan)
     seconds = time.perf_counter() - start
-    target = Path(args.out)
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "analysis.json").write_text(json.dumps(analysis.as_dict(), indent=2, sort_keys=True) + "\n")
-    (target / "analysis.md").write_text(markdown(analysis))
-    (target / "analysis.mmd").write_text(mermaid(analysis))
+    shown = Path(args.out)
+    target = claim_analysis_dir(shown)  # refuses a file or a directory of someone else's files
+    files = {
+        "analysis.json": json.dumps(analysis.as_dict(), indent=2, sort_keys=True) + "\n",
+        "analysis.md": markdown(analysis),
+        "analysis.mmd": mermaid(analysis),
+    }
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            write_atomic(target / name, text.encode())
+    except OSError as exc:
+        raise write_failed(shown, exc) from exc
     if args.format == "json":
         out.print(json.dumps(analysis.as_dict(), indent=2, sort_keys=True), markup=False)
     elif args.format == "markdown":
@@ -44,9 +53,11 @@ def run(args: argparse.Namespace) -> int:
             out.print(table)
         out.print(
             f"analysis of {len(plan.wiring.nodes)} devices in {seconds:.2f}s; "
-            f"wrote {target}/analysis.md, analysis.json, analysis.mmd",
+            f"wrote {shown}/analysis.md, analysis.json, analysis.mmd",
             markup=False,
         )
     if any(f.severity is Severity.ERROR for f in analysis.findings):
-        raise FindingsError(analysis.findings)
+        # the report is written; the errors are findings on a usable intent (exit 1, as `validate`)
+        print_findings(analysis.findings)
+        return EXIT_FOUND
     return EXIT_OK

@@ -26,8 +26,21 @@ def intent_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
+def positive_jobs(text: str) -> int:
+    """-j: a whole number of worker processes, 1 to MAX_JOBS (a build never uses more than it has work for)."""
+    from generator.forked import MAX_JOBS
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"{value} is out of range: use 1 to {MAX_JOBS} worker processes")
+    return value
+
+
 def jobs_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("-j", "--jobs", type=positive_jobs, default=None, help="worker processes (default: all cores)")
 
 
 INVENTORY_HELP = (

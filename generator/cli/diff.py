@@ -16,8 +16,10 @@ from generator.cli.common import (
     templates_dir,
     workers_arg,
 )
-from generator.cli.output import EXIT_FOUND, EXIT_OK, err, out, print_findings
+from generator.cli.output import EXIT_BAD_INPUT, EXIT_FOUND, EXIT_OK, err, out, print_findings
 from generator.errors import UsageError
+from generator.findings import InputError
+from generator.textsafety import for_terminal
 
 
 def register(sub: Subparsers) -> None:
@@ -55,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
         )
     except SideInvalidError as exc:
         print_findings(exc.findings)
-        raise UsageError(str(exc)) from exc
+        err.print(f"error: {for_terminal(str(exc))}", style="red", markup=False)
+        return EXIT_BAD_INPUT if isinstance(exc.__cause__, InputError) else EXIT_FOUND
     except ReviewError as exc:
         raise UsageError(str(exc)) from exc
     # JSON and Markdown go to stdout as they are: rich would re-flow tens of MB of text (8 s for the

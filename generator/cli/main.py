@@ -1,23 +1,32 @@
 """Command line: `python -m generator <command>` (or `bag <command>`), one module per command.
 
-Exit codes, for every command: 0 success, 1 the command ran and found something (validation errors,
-a diff with changes, a failed push), 2 the input is unusable (bad intent, bad revision, bad usage).
-Nothing an operator can cause ends in a traceback: known failures print located findings, anything
-else prints one line and asks for `--debug`.
+Exit codes, one rule for every command, decided by the kind of problem and never by the command:
+- 0 success (warnings may be printed);
+- 1 the command ran and found something: an error finding of a check on a readable intent (BAG01x
+  to BAG07x, e.g. BAG021 overlapping pools, BAG070 an oversubscription budget), a config that fails
+  the parse-back audit (BAG080), a diff with changes, drift, a failed push;
+- 2 the input cannot be used: a file that cannot be read or is not YAML, a schema error (BAG001-
+  BAG003, BAG060, BAG2xx of the loader), a refused or unwritable output directory (BAG200, BAG201),
+  a broken template (BAG081), a bad revision or inventory, bad usage;
+- 3 a bug of the generator (one line; `--debug` shows the traceback).
+Nothing an operator can cause ends in a traceback. Every text that came from a user is printed
+literally (the consoles interpret no Rich markup, and findings escape control characters).
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
 from generator.cli import analyze, build, codes, diff, inventory, lab, push, schema, validate
-from generator.cli.output import EXIT_BAD_INPUT, EXIT_FOUND, EXIT_INTERNAL, err, print_findings
+from generator.cli.output import EXIT_BAD_INPUT, EXIT_FOUND, EXIT_INTERNAL, err, exit_code, print_findings
 from generator.errors import UsageError
 from generator.findings import AuditError, FindingsError, Severity
+from generator.textsafety import for_terminal
 
 COMMANDS = (build, validate, diff, analyze, schema, codes, lab, push, inventory)
 
@@ -33,8 +42,21 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP: unwinds like Ctrl-C, so staging directories and workers are cleaned up."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    previous = {s: signal.signal(s, _terminate) for s in (signal.SIGTERM, signal.SIGHUP)}
     try:
         return int(args.func(args))
     except AuditError as exc:
@@ -45,20 +67,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_findings(exc.findings)
         n = sum(1 for f in exc.findings if f.severity is Severity.ERROR)
         err.print(f"{n} error(s): nothing was written", style="red")
-        return EXIT_BAD_INPUT
+        return exit_code(exc)
     except UsageError as exc:
-        err.print(f"error: {exc}", style="red", markup=False)
+        err.print(f"error: {for_terminal(str(exc))}", style="red", markup=False)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        err.print("interrupted", style="red")
+        err.print("interrupted: nothing was written", style="red")
         return 130
+    except Terminated as exc:
+        err.print(f"terminated by signal {exc.signum}: nothing was written", style="red")
+        return 128 + exc.signum
     except Exception as exc:  # last line of defence: one line, not a traceback
         if args.debug:
             raise
         err.print(
-            f"internal error: {type(exc).__name__}: {exc} (re-run with --debug for details)", style="red", markup=False
+            f"internal error: {type(exc).__name__}: {for_terminal(str(exc))} (re-run with --debug for details)",
+            style="red",
+            markup=False,
         )
         return EXIT_INTERNAL
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 if __name__ == "__main__":  # pragma: no cover

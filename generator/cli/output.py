@@ -7,33 +7,39 @@ from collections.abc import Sequence
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from generator.findings import Finding, Severity, sort_findings
+from generator.findings import Finding, FindingsError, InputError, Severity, sort_findings
+from generator.textsafety import for_terminal
 
 EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 DEFAULT_INTENT = "intent/lab.yaml"
 
-# emoji=False: ":ff:" in an IPv6 address or ":warning:" in Markdown must print as written
-out = Console(highlight=False, soft_wrap=True, emoji=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+# emoji=False: ":ff:" in an IPv6 address or ":warning:" in Markdown must print as written;
+# markup=False: "[/]" or "[red]" in an intent value, key or path must print as written too
+# (the few styled lines build rich Text objects or escape what they interpolate)
+out = Console(highlight=False, soft_wrap=True, emoji=False, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False)
 
 
 def print_findings(findings: Sequence[Finding], console: Console = err) -> None:
     for f in sort_findings(findings):
         style = "red" if f.severity is Severity.ERROR else "yellow"
         subject = f"{f.field}: " if f.path else ""
-        console.print(f"{f.where}: [{style}]{f.severity.value} {f.code}[/] {subject}{f.message}", markup=True)
+        line = Text.assemble(f"{f.where}: ", (f"{f.severity.value} {f.code}", style), f" {subject}{f.message}")
+        console.print(line, markup=False)
         if f.hint:
             console.print(f"    hint: {f.hint}", markup=False)
 
 
 def findings_table(findings: Sequence[Finding], title: str) -> Table:
-    table = Table(title=title, show_lines=False)
+    table = Table(title=Text(for_terminal(title)), show_lines=False)
     for column in ("severity", "code", "where", "field", "message", "hint"):
         table.add_column(column, overflow="fold")
     for f in sort_findings(findings):
         style = "red" if f.severity is Severity.ERROR else "yellow"
-        table.add_row(f"[{style}]{f.severity.value}[/]", f.code, f.where, f.field, f.message, f.hint)
+        cells = (f.code, f.where, f.field, f.message, f.hint)
+        table.add_row(Text(f.severity.value, style=style), *(Text(c) for c in cells))
     return table
 
 
@@ -44,3 +50,8 @@ def findings_json(findings: Sequence[Finding]) -> str:
         "findings": [f.as_dict() for f in sort_findings(findings)],
     }
     return json.dumps(data, indent=2, sort_keys=True)
+
+
+def exit_code(exc: FindingsError) -> int:
+    """The one rule: unusable input is 2, a finding on a usable input is 1 (see generator.cli.main)."""
+    return EXIT_BAD_INPUT if isinstance(exc, InputError) else EXIT_FOUND

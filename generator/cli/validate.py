@@ -32,7 +32,12 @@ def run(args: argparse.Namespace) -> int:
 
     manifest = read_manifest(Path(args.out)) if args.rendered else None
     if args.rendered and manifest is None:
-        raise UsageError(f"{args.out}/ has no build (no manifest.json); run `python -m generator build -o {args.out}`")
+        what = (
+            "a manifest.json this tool did not write"
+            if (Path(args.out) / "manifest.json").exists()
+            else "no build (no manifest.json)"
+        )
+        raise UsageError(f"{args.out}/ has {what}; run `python -m generator build -o {args.out}`")
     findings, network = checked_network(load_intent(args.intent))
     if manifest is not None and network is not None and not errors(findings):
         findings += rendered_findings(network, manifest, Path(args.out), args.jobs)
@@ -40,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         out.print(findings_json(findings), markup=False)
     elif findings:
-        out.print(findings_table(findings, f"{args.intent}: {len(findings)} finding(s)"))
+        out.print(findings_table(findings, f"{args.intent}: {len(findings)} finding(s)"), markup=False)
     else:
         out.print(f"{args.intent}: valid, no findings", markup=False)
     return EXIT_FOUND if has_errors else EXIT_OK
@@ -49,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
 def rendered_findings(network: Network, manifest: dict[str, Any], out_dir: Path, jobs: int | None) -> list[Finding]:
     """`validate --rendered`: read back every config in OUT/ and compare it with the intent's models."""
     from generator.progress import terminal_progress
+    from generator.render.build import changed_configs, drift_findings
     from generator.validators.audit import audit_outdir
 
     started = time.perf_counter()
@@ -56,6 +62,12 @@ def rendered_findings(network: Network, manifest: dict[str, Any], out_dir: Path,
         problems = audit_outdir(network, out_dir, jobs, advance)
     hint = f"rebuild {out_dir}/, or fix the template that renders these lines"
     findings = [audit_mismatch(name, network.devices[name].platform, p, hint) for name, p in problems.items()]
+    # a config edited by hand is drift from the manifest, an error here, even where it still reads back right
+    changed = changed_configs(out_dir, manifest)
+    findings += [
+        Finding(f.code, f.message, device=f.device, hint=f"rebuild {out_dir}/; " + f.hint, severity=Severity.ERROR)
+        for f in drift_findings(out_dir, changed, "it was not audited")
+    ]
     stale = sorted(set(manifest.get("devices", {})) - set(network.devices))
     findings += [
         Finding("BAG080", f"{out_dir}/{name}.cfg is not a device of this intent", device=name, hint=hint)

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 import yaml
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from generator.compile.network import Plan
 from generator.deploy.inventory import Inventory, InventoryDevice, connect, load_inventory
@@ -253,7 +254,7 @@ def status_table(inventory: Inventory) -> tuple[Table, bool]:
     for name, up, total, received in rows:
         ok = up == total and total > 0
         all_up &= ok
-        table.add_row(name, f"[{'green' if ok else 'red'}]{up}[/]", str(total), str(received))
+        table.add_row(name, Text(str(up), style="green" if ok else "red"), str(total), str(received))
     return table, all_up
 
 

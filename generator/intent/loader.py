@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -16,9 +19,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from generator.findings import Finding, FindingsError, Location
+from generator.findings import Finding, InputError, Location
 from generator.intent import schema
 from generator.intent.schema import Intent
+from generator.textsafety import describe_char, shown
 
 # the C loader is ~10x faster and gives the same marks
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -26,8 +30,22 @@ _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Path_ = tuple[str | int, ...]
 
 
-class IntentLoadError(FindingsError):
+class IntentLoadError(InputError):
     """Raised with every problem found while loading; the CLI prints them and exits 2."""
+
+
+# Finding codes raised here for the first time (issue 13); the catalogue takes them from this table.
+
+# Bounds of the loader: an intent is a few kilobytes (intent/prometheus.yaml, 12,672 devices, is 7 KB),
+# so these are far above any real one and far below what exhausts a machine. Each is checked before
+# the document is expanded (a 394-byte alias bomb expands to billions of nodes).
+MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 64  # nesting of mappings and lists
+MAX_NODES = 200_000  # values after expanding aliases
+_STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq")} | {None, "!"}
+# Characters YAML, Python's splitlines or a terminal treat as a line break or control (tab, LF and CR
+# are YAML's own whitespace).
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass
@@ -100,18 +118,194 @@ def _construct(node: yaml.Node, path: Path_, file: str, smap: SourceMap, errors:
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item, (*path, i), file, smap, errors) for i, item in enumerate(node.value)]
-    # scalars: the safe constructor resolves ints, bools and nulls the YAML 1.1 way
+    # scalars: the safe constructor resolves ints, bools and nulls the YAML 1.1 way, except that a
+    # plain `4:1` stays the text it looks like (YAML 1.1 reads it as the base-60 number 241)
+    style = getattr(node, "style", None)  # C loader: "" for plain scalars, the Python one None
+    if node.tag in _SEXAGESIMAL_TAGS and not style and ":" in node.value:
+        return node.value
     return _SCALARS.construct_object(node, deep=True)
+
+
+_SEXAGESIMAL_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
 _SCALARS = yaml.constructor.SafeConstructor()
 
 
-def _read_document(path: Path, display: str, smap: SourceMap, errors: list[Finding]) -> dict[str, Any] | None:
+def read_bounded(path: Path, display: str, errors: list[Finding]) -> bytes | None:
+    """The bytes of a regular file of at most MAX_FILE_BYTES; anything else is a located BAG212/BAG210."""
+    where = Location(display, 1, 1)
     try:
-        text = path.read_text(encoding="utf-8")
+        # O_NONBLOCK: opening a named pipe without a writer would otherwise wait forever
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                kind = _file_kind(info.st_mode)
+                errors.append(Finding("BAG212", f"not a regular file ({kind})", (), where, _READ_HINT))
+                return None
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        errors.append(Finding("BAG212", f"cannot read the file: {exc.strerror or exc}", (), where, _READ_HINT))
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        errors.append(
+            Finding(
+                "BAG210",
+                f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB (the limit for an intent file)",
+                (),
+                where,
+                "an intent describes a network in kilobytes; split it or remove generated content",
+            )
+        )
+        return None
+    return data
+
+
+_READ_HINT = "pass a readable YAML file, or a directory of them"
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in (
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a directory"),
+    ):
+        if test(mode):
+            return kind
+    return "a special file"
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _prescan(text: str, display: str, errors: list[Finding]) -> bool:
+    """Walk the YAML events (a flat stream: no recursion, no expansion) and refuse what the loader
+    must never build: nesting deeper than MAX_DEPTH, tags other than YAML's plain types, and more than
+    MAX_NODES values. False when the document must not be composed."""
+    depth = nodes = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            mark = event.start_mark
+            where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display, 1, 1)
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    errors.append(
+                        Finding(
+                            "BAG210",
+                            f"nested more than {MAX_DEPTH} levels deep (the limit for an intent)",
+                            (),
+                            where,
+                            "an intent is a few levels of mappings and lists; check the brackets and indentation",
+                        )
+                    )
+                    return False
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            if isinstance(event, yaml.NodeEvent) and not isinstance(event, yaml.AliasEvent):
+                nodes += 1
+                tag = getattr(event, "tag", None)
+                if tag not in _STANDARD_TAGS:
+                    errors.append(
+                        Finding(
+                            "BAG211",
+                            f"unknown YAML tag {shown(tag)}",
+                            (),
+                            where,
+                            "remove the tag: an intent holds plain strings, numbers, booleans, lists and mappings",
+                        )
+                    )
+                    return False
+            if nodes > MAX_NODES:
+                errors.append(Finding("BAG210", f"more than {MAX_NODES:,} values (the limit for an intent)", (), where))
+                return False
+    except yaml.YAMLError:
+        return True  # compose reports syntax errors with their position
+    return True
+
+
+def _expanded_size(node: yaml.Node, display: str, errors: list[Finding]) -> bool:
+    """Count the values of the document with every alias expanded, without expanding anything
+    (each node once, memoised): refuses alias bombs and recursive aliases before construction."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(n: yaml.Node) -> int:
+        key = id(n)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise _RecursiveAliasError(n)
+        active.add(key)
+        total = 1
+        if isinstance(n, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in n.value)
+        elif isinstance(n, yaml.SequenceNode):
+            total += sum(size(item) for item in n.value)
+        active.discard(key)
+        sizes[key] = min(total, MAX_NODES + 1)
+        return sizes[key]
+
+    try:
+        total = size(node)
+    except _RecursiveAliasError as exc:
+        errors.append(
+            Finding(
+                "BAG210",
+                "an alias refers to the mapping or list that contains it (a recursive alias)",
+                (),
+                _mark(exc.node, display),
+                "write the values out; an intent is a tree",
+            )
+        )
+        return False
+    if total > MAX_NODES:
+        errors.append(
+            Finding(
+                "BAG210",
+                f"aliases expand to more than {MAX_NODES:,} values (the limit for an intent)",
+                (),
+                _mark(node, display),
+                "write the values out instead of repeating anchors (*alias) of anchors",
+            )
+        )
+        return False
+    return True
+
+
+class _RecursiveAliasError(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
+def _read_document(raw: bytes, display: str, smap: SourceMap, errors: list[Finding]) -> dict[str, Any] | None:
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        errors.append(Finding("BAG001", f"not UTF-8 text ({exc.reason})", (), Location(display, 1, 1)))
+        before = raw[: exc.start].decode("utf-8", errors="replace")
+        line, column = _position(before, len(before))
+        where = Location(display, line, column)
+        errors.append(Finding("BAG001", f"not UTF-8 text ({exc.reason})", (), where, "save the file as UTF-8"))
+        return None
+    bad = _CONTROL_RE.search(text)
+    if bad:
+        line, column = _position(text, bad.start())
+        errors.append(
+            Finding(
+                "BAG001",
+                f"the file contains the control character {describe_char(bad.group(0))}",
+                (),
+                Location(display, line, column),
+                "remove it; an intent is plain text (tabs are not allowed for indentation either)",
+            )
+        )
+        return None
+    if not _prescan(text, display, errors):
         return None
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -143,6 +337,8 @@ def _read_document(path: Path, display: str, smap: SourceMap, errors: list[Findi
                 "an intent file is a YAML mapping with at least name, hardware and regions",
             )
         )
+        return None
+    if not _expanded_size(node, display, errors):
         return None
     file_map = SourceMap()
     data = _construct(node, (), display, file_map, errors)
@@ -213,7 +409,9 @@ _HINTS = {
     "list_type": "write a YAML list (lines starting with '- ')",
     "dict_type": "write a YAML mapping (key: value lines)",
     "model_type": "write a YAML mapping (key: value lines)",
-    "config_injection": "intent strings end up in device configs; keep them to one plain line",
+    "config_injection": "intent strings end up in device configs; keep them to one line of printable ASCII",
+    "invalid_env": "e.g. password_env: BGP_PASSWORD, then export BGP_PASSWORD=... where you push",
+    "ratio": "write a ratio like 4.5:1 (quoted or not) or a number like 4.5",
     "invalid_name": "names become hostnames, route-map and prefix-list names",
     "greater_than_equal": "raise the value",
     "less_than_equal": "lower the value",
@@ -232,17 +430,37 @@ def _field_names() -> list[str]:
     return sorted(names)
 
 
-def _pydantic_errors(exc: ValidationError, smap: SourceMap) -> list[Finding]:
+def _data_path(loc: tuple[str | int, ...], data: Any, missing: bool) -> Path_:
+    """The part of a pydantic error location that names keys and indexes of the input: pydantic
+    inserts union-branch tags ('function-after[...]', 'int') that a user never wrote, and a user may
+    write a key that looks like one ('x[0]', 'function-after'); walking the input tells them apart."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if (isinstance(node, dict) and part in node) or in_list:
+            path.append(part)
+            node = node[part]
+        elif missing and isinstance(node, dict) and part == loc[-1]:
+            path.append(part)  # a missing required field: named, but not in the input
+    return tuple(path)
+
+
+# Errors whose input must never be repeated back (it may be a secret written where a reference belongs).
+_SECRET_ERRORS = {"invalid_env"}
+
+
+def _pydantic_errors(exc: ValidationError, smap: SourceMap, data: Any) -> list[Finding]:
     errors: list[Finding] = []
     for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
         etype = err["type"]
+        loc = _data_path(tuple(err["loc"]), data, missing=etype == "missing")
         message = err["msg"]
         for prefix in ("Value error, ", "Assertion failed, "):
             message = message.removeprefix(prefix)
         hint = _HINTS.get(etype, "")
         if etype == "extra_forbidden":
-            message = f"unknown field '{loc[-1]}'"
+            message = f"unknown field {shown(loc[-1])}"
             where = smap.locate_key(loc)
             close = difflib.get_close_matches(str(loc[-1]), _field_names(), n=1)
             if close:
@@ -253,11 +471,12 @@ def _pydantic_errors(exc: ValidationError, smap: SourceMap) -> list[Finding]:
         else:
             given = err.get("input")
             if (
-                etype not in ("config_injection",)
+                etype not in ("config_injection", "invalid_name", *_SECRET_ERRORS)
                 and isinstance(given, str | int | float | bool)
                 and len(str(given)) < 60
             ):
-                message = f"{message} (got {given!r})"
+                got = shown(given) if isinstance(given, str) else repr(given)
+                message = f"{message} (got {got})"
             where = smap.locate(loc)
         code = "BAG060" if etype == "config_injection" else "BAG002"
         errors.append(Finding(code, message, loc, where, hint))
@@ -273,7 +492,8 @@ def _pydantic_errors(exc: ValidationError, smap: SourceMap) -> list[Finding]:
 
 def intent_files(path: Path) -> list[Path]:
     if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        # not is_file(): a *.yaml that is a device or a dangling link is refused by name, not skipped
+        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.is_dir())
     return [path]
 
 
@@ -285,24 +505,31 @@ def load_intent(path: str | Path) -> LoadedIntent:
             [
                 Finding(
                     "BAG001",
-                    f"{root}: no such file or directory",
+                    "no such file or directory" + (" (a link to a missing file)" if root.is_symlink() else ""),
                     (),
-                    None,
+                    Location(str(root), 0, 0),
                     "pass an intent file or directory, e.g. intent/lab.yaml",
                 )
             ]
         )
-    files = intent_files(root)
+    try:
+        files = intent_files(root)
+    except OSError as exc:
+        where = Location(str(root), 0, 0)
+        raise IntentLoadError([Finding("BAG212", f"cannot list the directory: {exc.strerror}", (), where)]) from None
     if not files:
-        raise IntentLoadError([Finding("BAG001", f"{root}: no .yaml files in this directory")])
+        raise IntentLoadError([Finding("BAG001", "no .yaml files in this directory", (), Location(str(root), 0, 0))])
     errors: list[Finding] = []
     documents: list[tuple[str, dict[str, Any], SourceMap]] = []
     digest = hashlib.sha256()
     for file in files:
         display = str(file)
-        digest.update(display.encode() + b"\0" + file.read_bytes() + b"\0")
+        raw = read_bounded(file, display, errors)
+        if raw is None:
+            continue
+        digest.update(display.encode() + b"\0" + raw + b"\0")
         fmap = SourceMap()
-        doc = _read_document(file, display, fmap, errors)
+        doc = _read_document(raw, display, fmap, errors)
         if doc is not None:
             documents.append((display, doc, fmap))
     if errors:
@@ -316,5 +543,5 @@ def load_intent(path: str | Path) -> LoadedIntent:
     try:
         intent = Intent.model_validate(data)
     except ValidationError as exc:
-        raise IntentLoadError(_pydantic_errors(exc, smap)) from None
+        raise IntentLoadError(_pydantic_errors(exc, smap, data)) from None
     return LoadedIntent(intent, smap, tuple(files), digest.hexdigest())

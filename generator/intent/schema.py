@@ -26,29 +26,41 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
 
-from generator.units import breakout_pattern, parse_bps, parse_ratio, ratio_pattern, speed_pattern, speed_token
+from generator.textsafety import CONFIG_SEQUENCES, CONFIG_SPECIALS, config_problem, describe_char, shown
+from generator.units import (
+    breakout_pattern,
+    parse_bps,
+    parse_ratio,
+    positive_speed_pattern,
+    ratio_pattern,
+    speed_pattern,
+    speed_token,
+)
 
 # --------------------------------------------------------------------------- safe strings
+# Every string field of the intent is a Name, Text or EnvVar: the config rule of generator.textsafety
+# applies here, where intent strings enter, so no template needs to escape anything.
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$|^[a-z]$")
-# a regex character class, written so that it means the same in Python and in JSON Schema (ECMA-262)
-_UNSAFE_CHARS = r'\x00-\x1f\x7f"{};#!\\`$'
-_UNSAFE_RE = re.compile(f"[{_UNSAFE_CHARS}]")
+# The Text rule of generator.textsafety as a pattern that means the same in Python and in JSON Schema
+# (ECMA-262): printable ASCII, none of the config specials, no Junos comment delimiter.
+_TEXT_PATTERN = (
+    "^(?!.*["
+    + "".join("\\" + c if c in "\\]^-" else c for c in CONFIG_SPECIALS)
+    + "])"
+    + "(?!.*(?:"
+    + "|".join(seq.replace("*", "\\*") for seq in CONFIG_SEQUENCES)
+    + "))"
+    + "[\\x20-\\x7e]*$"
+)
 _ENV_RE = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 
 
 def _reject_injection(value: str) -> None:
-    """Refuse characters that would end a config line or open a block in any target syntax."""
-    bad = _UNSAFE_RE.search(value)
-    if bad:
-        char = bad.group(0)
-        shown = repr(char)[1:-1]
-        raise PydanticCustomError(
-            "config_injection",
-            "contains the character '{char}', which could add or alter a line in a device config; "
-            "use printable text without quotes, braces, ';', '#', '!', '$' or backslashes",
-            {"char": shown},
-        )
+    """Refuse what could end a config line, open a block or a comment, or hide text on any platform."""
+    problem = config_problem(value)
+    if problem:
+        raise PydanticCustomError("config_injection", problem.replace("{", "{{").replace("}", "}}"), {})
 
 
 def _check_name(value: str) -> str:
@@ -56,9 +68,9 @@ def _check_name(value: str) -> str:
     if len(value) > 24 or not _NAME_RE.match(value):
         raise PydanticCustomError(
             "invalid_name",
-            "'{value}' is not a valid name: use 1-24 lowercase letters, digits and '-', "
-            "starting with a letter and not ending with '-' (names become hostnames and policy names)",
-            {"value": value},
+            "{value} is not a valid name: use 1-24 lowercase letters, digits and '-', "
+            "starting with a letter and not ending with '-' (names become hostnames, file names and policy names)",
+            {"value": shown(value, 30)},
         )
     return value
 
@@ -72,10 +84,12 @@ def _check_text(value: str) -> str:
 
 def _check_env(value: str) -> str:
     if not _ENV_RE.match(value):
+        # the value is never repeated: what was written here may be the password itself
         raise PydanticCustomError(
             "invalid_env",
-            "'{value}' is not an environment variable name (use A-Z, 0-9 and '_')",
-            {"value": value},
+            "is not an environment variable name (use A-Z, 0-9 and '_'); write the NAME of the variable "
+            "that holds the password, never the password itself",
+            {},
         )
     return value
 
@@ -95,7 +109,6 @@ def _ratio(value: Any) -> float:
 
 
 _CRYPT_RE = re.compile(r"^\$(6|5|y)\$[A-Za-z0-9./$=]{8,200}$")
-_RAW_FORBIDDEN = ("/*", "*/")
 
 
 def _check_crypt(value: str) -> str:
@@ -111,22 +124,26 @@ def _check_crypt(value: str) -> str:
 
 
 def _check_raw_line(value: str) -> str:
-    """A raw config line: any printable text, but one line, no comment delimiters, and no `end`
-    (which would close the config early on EOS, IOS XR and FRR)."""
-    bad = re.search(r"[\x00-\x1f\x7f]", value)
-    if bad:
+    """A raw config line: printable ASCII on one line (braces, ';' and '!' are allowed: they are the
+    syntax of the line), no comment delimiters, and no `end` (which would close the config early on
+    EOS, IOS XR and FRR)."""
+    bad = next((c for c in value if not " " <= c <= "~"), None)
+    if bad is not None:
         raise PydanticCustomError(
             "config_injection",
-            "contains the control character {char}; a raw line must be one printable line",
-            {"char": repr(bad.group(0))},
+            "contains {char}: a raw line is one line of printable ASCII (line breaks, control and non-ASCII "
+            "characters could add or hide a config line)",
+            {"char": describe_char(bad)},
         )
-    if any(token in value for token in _RAW_FORBIDDEN):
+    if any(token in value for token in CONFIG_SEQUENCES):
         raise PydanticCustomError(
             "config_injection", "contains a comment delimiter ('/*' or '*/'), which could hide config lines", {}
         )
     if value.strip() in ("end", "exit-address-family") or len(value) > 400:
         raise PydanticCustomError(
-            "config_injection", "'{value}' would end the config or a block early, or is too long", {"value": value}
+            "config_injection",
+            "{value} would end the config or a block early, or is too long",
+            {"value": shown(value, 30)},
         )
     return value
 
@@ -179,7 +196,7 @@ _NAME_JSON = _string(
     maxLength=24,
 )
 _TEXT_JSON = _string(
-    f"^[^{_UNSAFE_CHARS}]*$",
+    _TEXT_PATTERN,
     "contains a character that could alter a device config: no quotes, braces, ';', '#', '!', '$', "
     "backslashes or control characters",
     maxLength=120,
@@ -191,6 +208,13 @@ _BANDWIDTH_JSON = {
     "anyOf": [
         _string(speed_pattern(), "not a speed: write bits per second like 800G, 1.6T, 400Gbps or 100 Mb/s"),
         {"type": "integer", "minimum": 0},
+    ],
+    "examples": ["800G", "1.6T", 400000000000],
+}
+_POSITIVE_BANDWIDTH_JSON = {
+    "anyOf": [
+        _string(positive_speed_pattern(), "not a speed: write bits per second like 800G, 1.6T, 400Gbps or 100 Mb/s"),
+        {"type": "integer", "exclusiveMinimum": 0, "maximum": 10**15},
     ],
     "examples": ["800G", "1.6T", 400000000000],
 }
@@ -247,10 +271,49 @@ HashedSecret = Annotated[str, AfterValidator(_check_crypt), WithJsonSchema(_CRYP
 RawLine = Annotated[str, AfterValidator(_check_raw_line), WithJsonSchema(_RAW_JSON)]
 IPv4Addr = Annotated[ipaddress.IPv4Address, PlainSerializer(str, return_type=str), WithJsonSchema(_IPV4_ADDR_JSON)]
 PositiveInt = Annotated[int, Field(ge=1)]
-IPv4Net = Annotated[ipaddress.IPv4Network, PlainSerializer(str, return_type=str), WithJsonSchema(_IPV4_NET_JSON)]
-IPv6Net = Annotated[ipaddress.IPv6Network, PlainSerializer(str, return_type=str), WithJsonSchema(_IPV6_NET_JSON)]
+# a port or link: more than nothing, at most 1 Pbps (any larger number is a typo in the unit)
+PositiveBandwidth = Annotated[
+    int,
+    BeforeValidator(_bps),
+    Field(gt=0, le=10**15),
+    PlainSerializer(speed_token, return_type=str),
+    WithJsonSchema(_POSITIVE_BANDWIDTH_JSON),
+]
+# Counts that multiply into devices, ports and links are bounded where they are read, so an
+# impossible value is refused (with the limit in the message) before anything is expanded. Each bound
+# is far above the largest real design (intent/prometheus.yaml: 8 planes, 108 switches per plane).
+MAX_PLANES = 1024
+MAX_SWITCHES = 16384
+MAX_LINKS_PER_SWITCH = 4096
+MAX_LINE_CARDS = 64
+MAX_PORTS_PER_CARD = 4096
+Planes = Annotated[int, Field(ge=1, le=MAX_PLANES)]
+Switches = Annotated[int, Field(ge=1, le=MAX_SWITCHES)]
+LinkCount = Annotated[int, Field(ge=1, le=MAX_LINKS_PER_SWITCH)]
+
+
+def _prefix_text(value: Any) -> Any:
+    """A prefix is written as text: pydantic would read `true` or `7` as the network 0.0.0.1/32."""
+    if not isinstance(value, str | ipaddress.IPv4Network | ipaddress.IPv6Network):
+        raise PydanticCustomError("prefix_type", "write a prefix such as 10.0.0.0/16 or fd00::/48", {})
+    return value
+
+
+IPv4Net = Annotated[
+    ipaddress.IPv4Network,
+    BeforeValidator(_prefix_text),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(_IPV4_NET_JSON),
+]
+IPv6Net = Annotated[
+    ipaddress.IPv6Network,
+    BeforeValidator(_prefix_text),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(_IPV6_NET_JSON),
+]
 AnyNet = Annotated[
     ipaddress.IPv4Network | ipaddress.IPv6Network,
+    BeforeValidator(_prefix_text),
     PlainSerializer(str, return_type=str),
     WithJsonSchema({"anyOf": [_IPV4_NET_JSON, _IPV6_NET_JSON]}),
 ]
@@ -273,9 +336,9 @@ class Strict(BaseModel):
 class Breakout(Strict):
     """A port split into `lanes` sub-interfaces of `speed` each (e.g. 2x400G on an 800G port)."""
 
-    lanes: PositiveInt
+    lanes: Annotated[int, Field(ge=1, le=64)]
     """Sub-interfaces one port splits into: the 2 of 2x400G."""
-    speed: Bandwidth
+    speed: PositiveBandwidth
     """Speed of each sub-interface in bits per second, e.g. 400G (of 2x400G); also 1.6T, 400Gbps or an integer."""
 
 
@@ -302,13 +365,13 @@ class Hardware(Strict):
     """Chassis or switch model, free text for the config header, e.g. 'Arista 7800R4 12-slot 432x800G'. At most 120
     characters, without quotes, braces, ';', '#', '!', '$' or backslashes.
     """
-    line_cards: PositiveInt = 1
+    line_cards: Annotated[int, Field(ge=1, le=MAX_LINE_CARDS)] = 1
     """Line cards per chassis (1 for a fixed switch); links are striped across them so one card's failure costs each
     peer a small share.
     """
-    ports_per_line_card: PositiveInt
+    ports_per_line_card: Annotated[int, Field(ge=1, le=MAX_PORTS_PER_CARD)]
     """Front-panel ports per line card, e.g. 36 for a 36x800G Jericho3 card."""
-    port_speed: Bandwidth
+    port_speed: PositiveBandwidth
     """Speed of one port in bits per second: 800G, 1.6T, 400Gbps, or an integer (800000000000)."""
     breakouts: list[BreakoutSpec] = []
     """Breakout modes of the ports, as LANESxSPEED strings (2x400G, 8x100G) or {lanes, speed} mappings; a link slower
@@ -451,7 +514,7 @@ class LinkBandwidthPolicy(Strict):
     """What receivers do with multipaths of which one lacks the community: ecmp (fall back to equal cost), skip (ignore
     such paths) or default-weight (give them a default weight).
     """
-    frr_unit: Bandwidth | Literal["auto"] = "auto"
+    frr_unit: PositiveBandwidth | Literal["auto"] = "auto"
     """Bandwidth that one FRR link-bandwidth unit stands for, in bits per second (500M, 50G) or auto (the smallest unit
     that keeps every FRR value <= 25600 and every sum < 2^32 bytes/s). Pin it so adding links cannot rescale every
     router's values.
@@ -490,11 +553,11 @@ class Placement(Strict):
 class BagLayer(Strict):
     """The BAG switches of one region: planes of identical switches."""
 
-    planes: PositiveInt
+    planes: Planes
     """BAG planes of the region; plane k of every fabric attaches to BAG plane k. Losing a plane loses 1/planes of the
     capacity.
     """
-    switches_per_plane: PositiveInt
+    switches_per_plane: Switches
     """BAG switches in each plane."""
     hardware: Name
     """Hardware profile of the BAG switches: a key of `hardware`, e.g. bag-7800r4-12."""
@@ -511,9 +574,9 @@ class BagLayer(Strict):
 class Downlinks(Strict):
     """Southbound capacity of each fabric switch toward its L2 zone (for oversubscription)."""
 
-    count: PositiveInt
+    count: Annotated[int, Field(ge=1, le=MAX_PORTS_PER_CARD * MAX_LINE_CARDS)]
     """Downlinks of each fabric switch toward its L2 zone, e.g. 52."""
-    speed: Bandwidth
+    speed: PositiveBandwidth
     """Speed of each downlink in bits per second: 800G, 1.6T, 400Gbps, or an integer (800000000000)."""
 
 
@@ -526,7 +589,7 @@ class FabricLinkOverride(Strict):
     """Number of the fabric switch within its plane (1-based)."""
     bag_switch: PositiveInt
     """Number of the BAG switch within the plane (1-based)."""
-    links: Annotated[int, Field(ge=0)]
+    links: Annotated[int, Field(ge=0, le=MAX_LINKS_PER_SWITCH)]
     """Links between the two switches instead of the even share (0 removes them)."""
 
 
@@ -537,11 +600,11 @@ class Fabric(Strict):
     """Fabric name, unique in the region and used in device names, e.g. e1 (1-24 lowercase letters, digits and '-')."""
     kind: Literal["nsf", "dsf"]
     """nsf (non-scheduled fabric: spine switches) or dsf (disaggregated scheduled fabric: edge pods)."""
-    switches_per_plane: PositiveInt
+    switches_per_plane: Switches
     """Fabric switches in each plane that attach to the BAG."""
-    uplinks_per_switch: PositiveInt
+    uplinks_per_switch: LinkCount
     """Links from each fabric switch to the BAG switches of its plane, spread evenly over them."""
-    uplink_speed: Bandwidth | None = None
+    uplink_speed: PositiveBandwidth | None = None
     """Speed of each uplink in bits per second: 800G, 1.6T, 400Gbps, or an integer (800000000000). Omit to use the
     fabric hardware's port speed.
     """
@@ -583,7 +646,7 @@ class InterRegionOverride(Strict):
     """Plane of the BAG switch."""
     switch: PositiveInt
     """Number of the BAG switch within its plane (1-based)."""
-    links: Annotated[int, Field(ge=0)]
+    links: Annotated[int, Field(ge=0, le=MAX_LINKS_PER_SWITCH)]
     """Links of this switch toward the other region instead of links_per_switch (0 removes them)."""
 
 
@@ -596,13 +659,13 @@ class InterRegion(Strict):
     """planar (switch i of plane p to the same switch of the other region) or spread (each switch's links spread over
     several switches and planes of the other region).
     """
-    links_per_switch: PositiveInt
+    links_per_switch: LinkCount
     """Links from each BAG switch of the first region to the other region."""
-    spread_width: PositiveInt | None = None
+    spread_width: Annotated[int, Field(ge=1, le=MAX_PLANES * MAX_SWITCHES)] | None = None
     """With spread: how many remote BAG switches one switch's links are spread over; omit for min(links_per_switch,
     remote switches).
     """
-    speed: Bandwidth | None = None
+    speed: PositiveBandwidth | None = None
     """Speed of each BAG-to-BAG link in bits per second: 800G, 1.6T, 400Gbps, or an integer (800000000000). Omit to use
     the first region's BAG port speed.
     """

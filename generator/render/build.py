@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -27,17 +29,26 @@ import jinja2
 import yaml
 
 import generator
+from generator.catalogue import CATALOGUE
 from generator.compile.fingerprint import device_fingerprint, network_digest
 from generator.compile.network import Plan, expand, paused_gc
-from generator.findings import AuditError, Finding, FindingsError, Location, audit_mismatch
-from generator.forked import fork_map
-from generator.intent.loader import load_intent
+from generator.findings import AuditError, Finding, InputError, Location, Severity, audit_mismatch
+from generator.forked import bounded_jobs, fork_map
+from generator.intent.loader import LoadedIntent, load_intent
 from generator.model import Device
 from generator.pipeline import Planned, plan_checked
 from generator.progress import ProgressFactory, no_progress
 from generator.render import cabling, docs
 from generator.render.engine import TEMPLATES, environment, render_device, template_for, templates_digest
-from generator.render.outdir import Staging, read_manifest
+from generator.render.outdir import (
+    AVD,
+    Staging,
+    claim_build_dir,
+    locked,
+    resolve_target,
+    write_atomic,
+    write_failed,
+)
 
 PARALLEL_THRESHOLD = 256  # below this many devices, forking costs more than it saves
 
@@ -104,23 +115,89 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def _intact(out: Path, manifest: dict[str, Any]) -> bool:
-    """Every file the manifest lists is still there (configs with their recorded size)."""
-    devices = manifest.get("devices", {})
+def _extras_intact(out: Path, manifest: dict[str, Any]) -> bool:
+    """The files beside the configs that the manifest promises are still there (cabling plan, docs)."""
     pages = out / docs.DEVICES
-    with_pages = bool(manifest.get("docs"))
     try:
         if (out / cabling.CSV_NAME).stat().st_size != manifest["cabling"]["bytes"]:
             return False
         if not (out / docs.DIRECTORY / docs.FABRIC_PAGE).is_file():
             return False
-        return all(
-            (out / f"{name}.cfg").stat().st_size == entry["bytes"]
-            and (not with_pages or (pages / f"{name}.md").is_file())
-            for name, entry in devices.items()
-        )
+        return not manifest.get("docs") or all((pages / f"{name}.md").is_file() for name in manifest["devices"])
     except (OSError, KeyError, TypeError, AttributeError):
         return False
+
+
+def file_sha256(path: Path) -> str | None:
+    try:
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _stat_key(path: Path | str) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def _verified_cache(out: Path) -> Path:
+    """Where the stat cache of an output directory lives: in the user's cache directory, never in
+    out/ (the output stays the same bytes for the same intent)."""
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bag-generator" / "verified"
+    return root / (hashlib.sha256(os.fsencode(out.resolve())).hexdigest()[:32] + ".json")
+
+
+def record_verified(out: Path, names: list[str]) -> None:
+    """Remember the inode, size, mtime and ctime of every config as this build leaves it. Any write
+    to a file changes its ctime, which no user can set back: an unchanged stat means unchanged bytes,
+    and the next build hashes only the files whose stat differs. Only a cache: when it cannot be
+    written, the next build hashes every file."""
+    keys = {name: _stat_key(out / f"{name}.cfg") for name in names}
+    cache = _verified_cache(out)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(cache, json.dumps(keys, separators=(",", ":"), sort_keys=True).encode())
+    except OSError:
+        pass
+
+
+def changed_configs(out: Path, manifest: dict[str, Any], trust_stat: bool = True) -> list[str]:
+    """Devices whose config in `out` is missing or not the bytes the manifest records, by sha256 (a
+    hand edit keeps the size as easily as not). With `trust_stat`, files whose stat matches what the
+    last build recorded are not read again. hashlib releases the GIL: threads use every core."""
+    devices = manifest.get("devices", {})
+    known: dict[str, Any] = {}
+    if trust_stat:
+        try:
+            loaded = json.loads(_verified_cache(out).read_bytes())
+            known = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            known = {}
+    root = str(out)
+    names = sorted(n for n in devices if not known.get(n) or known[n] != _stat_key(f"{root}/{n}.cfg"))
+    if not names:
+        return []
+    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
+        digests = pool.map(lambda n: file_sha256(out / f"{n}.cfg"), names, chunksize=64)
+        return [name for name, sha in zip(names, digests, strict=True) if sha != devices[name]["sha256"]]
+
+
+def drift_findings(out: Path, changed: list[str], action: str) -> list[Finding]:
+    """BAG202: configs that are not what the build wrote (never reported as audited)."""
+    return [
+        Finding(
+            "BAG202",
+            f"{out}/{name}.cfg is not the config the last build wrote (its sha256 differs from the manifest); {action}",
+            device=name,
+            hint=CATALOGUE["BAG202"].fix,
+            severity=Severity.WARNING,
+        )
+        for name in changed
+    ]
 
 
 # ------------------------------------------------------------------ workers (fork inherits the job)
@@ -305,10 +382,10 @@ def compile_template(platform: str, templates: Path) -> None:
             environment(templates).get_template(f"{platform}/{path.name}")
     except jinja2.TemplateNotFound as exc:
         hint = f"add {platform}/device.j2 to {templates}, or build with the shipped templates"
-        raise FindingsError([Finding("BAG081", f"no template {exc.name} in {templates}", hint=hint)]) from exc
+        raise InputError([Finding("BAG081", f"no template {exc.name} in {templates}", hint=hint)]) from exc
     except jinja2.TemplateSyntaxError as exc:
         where = Location(str(exc.filename or exc.name or platform), exc.lineno, 1)
-        raise FindingsError([Finding("BAG081", f"template syntax error: {exc.message}", location=where)]) from exc
+        raise InputError([Finding("BAG081", f"template syntax error: {exc.message}", location=where)]) from exc
 
 
 def build_devices(job: _Job, jobs: int, progress: ProgressFactory = no_progress) -> list[Rendered]:
@@ -322,9 +399,11 @@ def build_devices(job: _Job, jobs: int, progress: ProgressFactory = no_progress)
     (job.staging / cabling.DIRECTORY).mkdir(exist_ok=True)
     (job.staging / (docs.DEVICES if job.docs else docs.DIRECTORY)).mkdir(parents=True, exist_ok=True)
     what = "render + audit" if job.audit else "render"
+    groups = shards(plan)
+    workers = 1 if small else bounded_jobs(jobs, len(groups))
     try:
         with progress(f"{what} devices", len(plan.wiring.nodes)) as advance:
-            results = fork_map(_build_shard, job, shards(plan), 1 if small else jobs, lambda c: advance(len(c)))
+            results = fork_map(_build_shard, job, groups, workers, lambda c: advance(len(c)))
     finally:
         gc.unfreeze()  # what the audits froze in this process becomes collectable again
     order = {name: i for i, name in enumerate(plan.wiring.nodes)}
@@ -406,17 +485,43 @@ def build(
     """Build configs for every device of the intent; raises FindingsError on an invalid intent or when
     the parse-back audit finds a config that does not match its model (then `out/` is left untouched).
     With `avd`, out/avd/<device>.yml holds the Arista AVD structured config of every EOS device."""
-    out = Path(out)
-    jobs = jobs or os.cpu_count() or 1
+    shown_out = Path(out)
+    jobs = bounded_jobs(jobs or os.cpu_count() or 1)
     start = time.perf_counter()
     loaded = load_intent(intent_path)
     templates = Path(templates).resolve()
+    target = resolve_target(shown_out)  # refuses a file, `.` and its parents
+    try:
+        with locked(target):  # one build per output directory at a time
+            previous = claim_build_dir(shown_out, target)  # refuses someone else's files, untouched
+            return _build_locked(
+                loaded, shown_out, target, previous, jobs, force, audit, templates, start, avd, progress, device_pages
+            )
+    except OSError as exc:  # no space, read-only file system, permissions: out/ is as it was
+        raise write_failed(shown_out, exc) from exc
+
+
+def _build_locked(
+    loaded: LoadedIntent,
+    shown_out: Path,
+    out: Path,
+    previous: dict[str, Any] | None,
+    jobs: int,
+    force: bool,
+    audit: bool,
+    templates: Path,
+    start: float,
+    avd: bool = False,
+    progress: ProgressFactory = no_progress,
+    device_pages: bool = False,
+) -> BuildReport:
     code_and_templates = f"{templates_digest(templates)}:{code_digest()}"
     key = hashlib.sha256(f"{loaded.digest}:{code_and_templates}:avd={avd}".encode()).hexdigest()
-    previous = read_manifest(out)
-    intact = previous is not None and _intact(out, previous)
+    changed = changed_configs(out, previous) if previous is not None else []
+    intact = previous is not None and not changed and _extras_intact(out, previous)
     timings = {"load": time.perf_counter() - start}
-    report = BuildReport(loaded.intent.name, out)
+    report = BuildReport(loaded.intent.name, shown_out)
+    drift = drift_findings(shown_out, changed, "it is rendered again")
     audited = previous is not None and all(e.get("audited") for e in previous.get("devices", {}).values())
     has_pages = bool(previous and previous.get("docs"))
     if (
@@ -431,6 +536,8 @@ def build(
         report.devices, report.sessions = summary.get("devices", 0), summary.get("sessions", 0)
         report.lines, report.size = summary.get("lines", 0), summary.get("bytes", 0)
         report.up_to_date = True
+        if not _verified_cache(out).exists():  # hashed every file this time: remember their stat
+            record_verified(out, sorted(previous["devices"]))
         report.timings = {**timings, "total": time.perf_counter() - start}
         return report
 
@@ -438,7 +545,13 @@ def build(
     planned = plan_checked(loaded)
     timings["validate+plan"] = time.perf_counter() - t
     t = time.perf_counter()
-    old_devices = previous.get("devices", {}) if previous and intact and not force else {}
+    # configs that are not the bytes the manifest records are never reused (nor taken as audited)
+    stale = set(changed)
+    old_devices = (
+        {}
+        if previous is None or force
+        else {name: entry for name, entry in previous["devices"].items() if name not in stale}
+    )
     staging = Staging(out)
     try:
         digest = network_digest(planned.plan, code_and_templates)
@@ -446,12 +559,12 @@ def build(
         job = _Job(planned.plan, digest, old_devices, staging.path, out, audit, templates, old_cabling, device_pages)
         results = build_devices(job, jobs, progress)
         timings["expand+render+write" + ("+audit" if audit else "")] = time.perf_counter() - t
-        problems = audit_findings(results, out)
+        problems = audit_findings(results, shown_out)
         if problems:
             raise AuditError(problems)
         t = time.perf_counter()
         if avd:
-            write_avd(planned.plan, staging.path / "avd")
+            write_avd(planned.plan, staging.path / AVD)
             timings["avd"] = time.perf_counter() - t
             t = time.perf_counter()
         planes = plane_keys(results)
@@ -462,14 +575,15 @@ def build(
     except BaseException:
         staging.abandon()
         raise
+    record_verified(out, [r.name for r in results])
     timings["commit"] = time.perf_counter() - t
     summary = manifest["summary"]
     report.devices, report.sessions = summary["devices"], summary["sessions"]
     report.lines, report.size = summary["lines"], summary["bytes"]
     report.rendered = sum(1 for r in results if r.rendered)
     report.written = sum(1 for r in results if r.written)
-    report.removed = len(set(old_devices) - set(planned.plan.wiring.nodes))
+    report.removed = len(set(previous["devices"] if previous else ()) - set(planned.plan.wiring.nodes))
     report.audited = sum(1 for r in results if r.audited) if audit else 0
-    report.warnings = planned.findings
+    report.warnings = [*drift, *planned.findings]
     report.timings = {**timings, "total": time.perf_counter() - start}
     return report

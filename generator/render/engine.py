@@ -10,9 +10,11 @@ import hashlib
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from types import TracebackType
 
 import jinja2
 
+from generator.findings import Finding, InputError, Location
 from generator.model import Device, allowas_in, bandwidth_communities
 from generator.platforms import template_filters
 
@@ -43,7 +45,40 @@ def template_for(platform: str, root: Path = TEMPLATES) -> jinja2.Template:
 
 
 def render_device(device: Device, root: Path = TEMPLATES) -> str:
-    return template_for(device.platform, root).render(d=device)
+    """The device's config; a template that fails at render time (an attribute the model does not
+    have, a filter on the wrong type) is a located BAG081 naming the template line and the device."""
+    try:
+        return template_for(device.platform, root).render(d=device)
+    except jinja2.TemplateError as exc:
+        raise InputError([_template_finding(exc, device.name)]) from None
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+        if _template_frame(exc.__traceback__) is None:
+            raise
+        raise InputError([_template_finding(exc, device.name)]) from None
+
+
+def _template_frame(tb: TracebackType | None) -> tuple[str, int] | None:
+    """The innermost template line in a traceback (Jinja2 rewrites frames to template file and line)."""
+    found = None
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith(".j2"):
+            found = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _template_finding(exc: Exception, device: str) -> Finding:
+    frame = _template_frame(exc.__traceback__)
+    where = Location(*frame, 1) if frame else None
+    message = getattr(exc, "message", None) or str(exc)
+    return Finding(
+        "BAG081",
+        f"template error while rendering {device}: {message}",
+        location=where,
+        device=device,
+        hint="the template uses something the device model does not have; fix the template (--templates)",
+    )
 
 
 def templates_digest(root: Path = TEMPLATES) -> str:

@@ -50,5 +50,13 @@ def materialize(repo: Path, commit: str, relpath: str, into: Path) -> Path:
     except ReviewError as exc:
         raise ReviewError(f"{relpath} does not exist at {commit[:12]}") from exc
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        tar.extractall(into, filter="data")
+        try:
+            tar.extractall(into, filter="data")
+        except tarfile.FilterError as exc:  # a symlink out of the tree, an absolute path, a device...
+            member = getattr(exc, "tarinfo", None)
+            name = member.name if member is not None else relpath
+            raise ReviewError(
+                f"{name} at {commit[:12]} cannot be extracted safely ({exc}); "
+                "an intent directory holds YAML files, not links that leave it"
+            ) from None
     return into / relpath

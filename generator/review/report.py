@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from generator.review.compare import DiffGroup, Review
@@ -143,7 +144,7 @@ def _fmt_ratio(value: float | None) -> str:
 
 
 def print_terminal(r: Review, console: Console) -> None:
-    console.print(f"[bold]{r.base}[/] → [bold]{r.head}[/]")
+    console.print(f"[bold]{escape(r.base)}[/] → [bold]{escape(r.head)}[/]", markup=True)
     console.print(_headline(r), markup=False)
     for w in r.warnings:
         console.print(f"warning: {w}", style="yellow", markup=False)
@@ -182,7 +183,9 @@ def print_terminal(r: Review, console: Console) -> None:
             table.add_row(o["scope"], _fmt_ratio(o["base"]), _fmt_ratio(o["head"]))
         console.print(table)
     for g in r.groups[:MAX_GROUPS]:
-        console.print(f"\n[bold]{_group_title(g)}[/]: {_names(g.devices)}", highlight=False)
+        console.print(
+            f"\n[bold]{escape(_group_title(g))}[/]: {escape(_names(g.devices))}", markup=True, highlight=False
+        )
         for line in g.diff:
             console.print(line, style=_STYLE.get(line[:1]), markup=False, highlight=False)
     if len(r.groups) > MAX_GROUPS:
