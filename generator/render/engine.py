@@ -1,7 +1,13 @@
 """Render device models to vendor configs with Jinja2: one environment, templates compiled once.
 
-Templates hold no logic beyond loops and formatting; StrictUndefined turns any reference to a field
-the model does not have into an error instead of an empty string in a router config.
+Templates hold no logic beyond loops and formatting; StrictUndefined turns any reference to a variable
+the template is not given into an error instead of an empty string in a router config.
+
+Rendering 5 M lines is the bulk of a build, so the compiled templates are made cheaper to run
+(`FastCodeGenerator`), with the same output: `x.y` is Python's own attribute lookup (the models are
+NamedTuples; a field the model does not have raises AttributeError naming it, still an error, never
+an empty string), and the pieces of one output line are yielded as one joined string instead of one
+generator step each.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 
 from generator.model import Device, allowas_in, bandwidth_communities
 from generator.platforms import template_filters
@@ -21,9 +29,59 @@ from generator.platforms import template_filters
 TEMPLATES = Path(str(resources.files("generator") / "templates"))
 
 
+class FastCodeGenerator(CodeGenerator):
+    """Jinja2's code generator with two cheaper constructs for the same output (see the module doc)."""
+
+    @optimizeconst
+    def visit_Getattr(self, node: nodes.Getattr, frame: Frame) -> None:  # noqa: N802 - Jinja2 visitor name
+        if self.environment.is_async:
+            super().visit_Getattr(node, frame)
+            return
+        self.write("getattr(")  # builtin: no Python-level environment.getattr call per field
+        self.visit(node.node, frame)
+        self.write(f", {node.attr!r})")
+
+    def visit_Output(self, node: nodes.Output, frame: Frame) -> None:  # noqa: N802 - Jinja2 visitor name
+        if frame.buffer is not None or frame.require_output_check:
+            super().visit_Output(node, frame)
+            return
+        finalize = self._make_finalize()
+        body: list[list[str] | nodes.Expr] = []  # as in CodeGenerator.visit_Output: constants folded
+        for child in node.nodes:
+            try:
+                if not (finalize.const or isinstance(child, nodes.TemplateData)):
+                    raise nodes.Impossible()
+                const = self._output_child_to_const(child, frame, finalize)
+            except (nodes.Impossible, Exception):
+                body.append(child)
+                continue
+            last = body[-1] if body else None
+            if isinstance(last, list):
+                last.append(const)
+            else:
+                body.append([const])
+        if len(body) <= 1:
+            super().visit_Output(node, frame)
+            return
+        self.writeline('yield "".join((')  # one generator step for the whole line
+        for item in body:
+            if isinstance(item, list):
+                self.write(self._output_const_repr(item) + ", ")
+            else:
+                self._output_child_pre(item, frame, finalize)
+                self.visit(item, frame)
+                self._output_child_post(item, frame, finalize)
+                self.write(", ")
+        self.write("))")
+
+
+class _Environment(jinja2.Environment):
+    code_generator_class = FastCodeGenerator
+
+
 @cache
 def environment(root: Path = TEMPLATES) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(str(root)),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
