@@ -108,8 +108,20 @@ def _capacities(plan: Plan) -> Base:
     pair_bps: dict[str, int] = {f"{a}~{b}": 0 for a, b in plan_pairs(plan)}
     fabric_bps: dict[str, int] = {f.name: 0 for r in plan.intent.regions for f in r.fabrics}
     bag_inter: dict[str, int] = {}
-    for i in range(len(plan.wiring.links)):
-        _account(plan, i, 1, (pair_bps, fabric_bps, bag_inter))
+    nodes = plan.wiring.nodes
+    pair_of: dict[tuple[str, str], str] = {}
+    for kind, a, b, speed, _ in plan.wiring.links:  # _account(plan, i, 1, ...) for every link, inlined
+        if kind == "fabric":
+            fabric_bps[nodes[b].fabric] += speed
+            continue
+        regions = (nodes[a].region, nodes[b].region)
+        key = pair_of.get(regions)
+        if key is None:
+            key = pair_of[regions] = f"{regions[0]}~{regions[1]}"
+            key = pair_of[regions] = key if key in pair_bps else f"{regions[1]}~{regions[0]}"
+        pair_bps[key] += speed
+        bag_inter[a] = bag_inter.get(a, 0) + speed
+        bag_inter[b] = bag_inter.get(b, 0) + speed
     return pair_bps, fabric_bps, bag_inter
 
 
@@ -168,10 +180,10 @@ def analyze_plan(loaded: LoadedIntent, plan: Plan, failures: bool = True) -> Ana
     nodes, links = plan.wiring.nodes, plan.wiring.links
     planes: list[PlaneCapacity] = []
     uplinks: dict[tuple[str, int, str], int] = defaultdict(int)
-    for link in links:
-        if link.kind == "fabric":
-            b = nodes[link.b]
-            uplinks[(b.region, b.plane, b.fabric)] += link.speed
+    for kind, _, b_name, speed, _ in links:
+        if kind == "fabric":
+            b = nodes[b_name]
+            uplinks[(b.region, b.plane, b.fabric)] += speed
     findings: list[Finding] = []
     for i, region in enumerate(intent.regions):
         for j, fabric in enumerate(region.fabrics):
@@ -195,12 +207,12 @@ def analyze_plan(loaded: LoadedIntent, plan: Plan, failures: bool = True) -> Ana
     base_pair, base_fabric, _ = base
     south: dict[str, int] = defaultdict(int)
     north: dict[str, int] = defaultdict(int)
-    for link in links:
-        if link.kind == "fabric":
-            south[nodes[link.a].region] += link.speed
+    for kind, a, b, speed, _ in links:
+        if kind == "fabric":
+            south[nodes[a].region] += speed
         else:
-            north[nodes[link.a].region] += link.speed
-            north[nodes[link.b].region] += link.speed
+            north[nodes[a].region] += speed
+            north[nodes[b].region] += speed
     ratio = {r.name: south[r.name] / north[r.name] for r in intent.regions if north[r.name]}
     budget = intent.budgets.bag_to_bag_oversubscription
     if budget is not None:
