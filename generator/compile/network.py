@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import gc
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import NamedTuple
 
 from generator.compile.addressing import LoopbackPool, loopback_pools, p2p_pools
@@ -31,7 +32,7 @@ from generator.compile.policy import (
 )
 from generator.compile.wiring import Wiring, wire
 from generator.intent.schema import Intent
-from generator.model import AddressFamily, Bfd, Bgp, Device, Interface, Neighbor, Network
+from generator.model import AddressFamily, Bfd, Bgp, Device, Interface, Neighbor, Network, PortRef
 from generator.platforms import PLATFORMS
 
 
@@ -77,6 +78,7 @@ class Plan:
     _pools: dict[str, tuple[_Pool | None, _Pool | None]]
     _macsec: dict[str, str]
     _ends: dict[int, LinkEnds] = field(default_factory=dict)  # per-process cache, filled on demand
+    _namers: dict[str, Callable[[PortRef, int], str]] = field(default_factory=dict)  # per-process, on demand
 
     @property
     def device_names(self) -> list[str]:
@@ -86,32 +88,41 @@ class Plan:
         cached = self._ends.get(i)
         if cached is not None:
             return cached
-        link = self.wiring.links[i]
-        nodes, hardware = self.wiring.nodes, self.intent.hardware
-        hw_a, hw_b = hardware[nodes[link.a].hardware], hardware[nodes[link.b].hardware]
-        v4, v6 = self._pools[link.pool]
+        _, a, b, speed, pool = self.wiring.links[i]
+        nodes = self.wiring.nodes
+        v4, v6 = self._pools[pool]
         slot2 = 2 * self.layout.slot[i]
         a4 = b4 = a6 = b6 = ""
         if v4:
-            a = v4.base + slot2
-            a4, b4 = _ipv4(a), _ipv4(a + 1)
+            first = v4.base + slot2
+            a4, b4 = _ipv4(first), _ipv4(first + 1)
         if v6:
-            a = v6.base + slot2
-            a6, b6 = _ipv6(socket.AF_INET6, a.to_bytes(16, "big")), _ipv6(socket.AF_INET6, (a + 1).to_bytes(16, "big"))
-        ends = LinkEnds(
-            PLATFORMS[hw_a.platform].interface_name(
-                hw_a.line_cards, hw_a.ports_per_line_card, self.layout.a_port[i], link.speed
-            ),
-            PLATFORMS[hw_b.platform].interface_name(
-                hw_b.line_cards, hw_b.ports_per_line_card, self.layout.b_port[i], link.speed
-            ),
-            a4,
-            b4,
-            a6,
-            b6,
+            first = v6.base + slot2
+            a6 = _ipv6(socket.AF_INET6, first.to_bytes(16, "big"))
+            b6 = _ipv6(socket.AF_INET6, (first + 1).to_bytes(16, "big"))
+        name = self._interface_namer
+        ends = _link_ends(
+            (
+                name(nodes[a].hardware)(self.layout.a_port[i], speed),
+                name(nodes[b].hardware)(self.layout.b_port[i], speed),
+                a4,
+                b4,
+                a6,
+                b6,
+            )
         )
         self._ends[i] = ends
         return ends
+
+    def _interface_namer(self, hardware: str) -> Callable[[PortRef, int], str]:
+        """The platform's interface_name for one hardware profile, bound once per process."""
+        namer = self._namers.get(hardware)
+        if namer is None:
+            hw = self.intent.hardware[hardware]
+            namer = self._namers[hardware] = partial(
+                PLATFORMS[hw.platform].interface_name, hw.line_cards, hw.ports_per_line_card
+            )
+        return namer
 
     def macsec(self, pool: str) -> str:
         return self._macsec.get(pool, "")
@@ -121,6 +132,12 @@ class Plan:
         v4, v6 = self.loopback_pools[node.region]
         index = self.layout.loopback_index[name]
         return {"ipv4": v4.address(index)} | ({"ipv6": v6.address(index)} if v6 else {})
+
+
+# NamedTuple(*fields) runs a Python-level __new__; hundreds of thousands per build go straight to tuple's
+_link_ends = partial(tuple.__new__, LinkEnds)
+_interface = partial(tuple.__new__, Interface)
+_neighbor = partial(tuple.__new__, Neighbor)
 
 
 def _ipv4(value: int) -> str:
@@ -218,28 +235,30 @@ def expand(p: Plan, name: str) -> Device:
         speed = link.speed
         description = f"{peer} {peer_if}"
         interfaces.append(
-            Interface(
-                my_if,
-                "to " + description,
-                speed,
-                f"{mine4}/31" if mine4 else "",
-                f"{mine6}/127" if mine6 else "",
-                peer,
-                peer_if,
-                link.kind,
-                p.macsec(link.pool),
+            _interface(
+                (
+                    my_if,
+                    "to " + description,
+                    speed,
+                    f"{mine4}/31" if mine4 else "",
+                    f"{mine6}/127" if mine6 else "",
+                    peer,
+                    peer_if,
+                    link.kind,
+                    p.macsec(link.pool),
+                )
             )
         )
         cls_key = bag_view[peer].key if is_bag else TOWARD_BAG.key
         remote_as = asn[peer]
         if mine4:
             neighbors.append(
-                Neighbor(peer4, "ipv4", remote_as, groups[(cls_key, "ipv4", speed)], peer, my_if, description, speed)
+                _neighbor((peer4, "ipv4", remote_as, groups[(cls_key, "ipv4", speed)], peer, my_if, description, speed))
             )
             families.add("ipv4")
         if mine6:
             neighbors.append(
-                Neighbor(peer6, "ipv6", remote_as, groups[(cls_key, "ipv6", speed)], peer, my_if, description, speed)
+                _neighbor((peer6, "ipv6", remote_as, groups[(cls_key, "ipv6", speed)], peer, my_if, description, speed))
             )
             families.add("ipv6")
 
