@@ -7,6 +7,7 @@ whole analysis of a 12,000-device network takes about a second.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -105,7 +106,8 @@ def plan_pairs(plan: Plan) -> set[tuple[str, str]]:
 
 def _capacities(plan: Plan) -> Base:
     """Capacity per region pair, per fabric (BAG uplinks), and per BAG switch toward other regions."""
-    pair_bps: dict[str, int] = {f"{a}~{b}": 0 for a, b in plan_pairs(plan)}
+    # in intent order (a set's order changes with the hash seed: the report's rows would too)
+    pair_bps: dict[str, int] = {f"{p.between[0]}~{p.between[1]}": 0 for p in plan.intent.inter_region}
     fabric_bps: dict[str, int] = {f.name: 0 for r in plan.intent.regions for f in r.fabrics}
     bag_inter: dict[str, int] = {}
     nodes = plan.wiring.nodes
@@ -144,8 +146,17 @@ def _links_of(plan: Plan, members: Iterable[str]) -> set[int]:
 def _scenario(plan: Plan, kind: str, name: str, dead: set[int], failed_nodes: set[str], base: Base) -> Scenario:
     """Capacity left: the base minus the dead links, in O(dead links)."""
     left: Base = (dict(base[0]), dict(base[1]), dict(base[2]))
-    for i in dead:
-        _account(plan, i, -1, left)
+    pair_bps, fabric_bps, bag_inter = left
+    links, nodes = plan.wiring.links, plan.wiring.nodes
+    for i in dead:  # _account(plan, i, -1, left), inlined: a data hall takes out tens of thousands
+        link_kind, a, b, speed, _ = links[i]
+        if link_kind == "fabric":
+            fabric_bps[nodes[b].fabric] -= speed
+            continue
+        key = f"{nodes[a].region}~{nodes[b].region}"
+        pair_bps[key if key in pair_bps else f"{nodes[b].region}~{nodes[a].region}"] -= speed
+        bag_inter[a] = bag_inter.get(a, 0) - speed
+        bag_inter[b] = bag_inter.get(b, 0) - speed
     loss = max(
         (1 - left[2].get(b, 0) / total for b, total in base[2].items() if total and b not in failed_nodes), default=0.0
     )
@@ -233,6 +244,39 @@ def analyze_plan(loaded: LoadedIntent, plan: Plan, failures: bool = True) -> Ana
     return Analysis(intent.name, planes, base_pair, topology, ratio, base_fabric, scenarios, findings)
 
 
+def _worst_line_card(plan: Plan, inter: list[int]) -> tuple[tuple[str, int], set[int]] | None:
+    """The BAG line card carrying the most inter-region capacity (ties: the highest (switch, card)),
+    and every link on it. Only inter-region links can make a card the worst, so only they are
+    summed; the card's links are then gathered from its switch alone."""
+    links, nodes, layout = plan.wiring.links, plan.wiring.nodes, plan.layout
+    if not inter:  # no inter-region link: every card carries 0, the highest key wins
+        cards = {(link.a, layout.a_port[i].line_card) for i, link in enumerate(links)}
+        cards |= {(link.b, layout.b_port[i].line_card) for i, link in enumerate(links) if nodes[link.b].role == "bag"}
+        if not cards:
+            return None
+        worst = max(cards)
+    else:
+        carried: dict[tuple[str, int], int] = defaultdict(int)
+        for i in inter:
+            link = links[i]
+            carried[(link.a, layout.a_port[i].line_card)] += link.speed
+            carried[(link.b, layout.b_port[i].line_card)] += link.speed  # both ends of an inter link are BAGs
+        worst = max(carried, key=lambda key: (carried[key], key))
+    bag, card = worst
+    dead = {
+        i
+        for i in plan.wiring.links_of[bag]
+        if (layout.a_port[i] if links[i].a == bag else layout.b_port[i]).line_card == card
+    }
+    return worst, dead
+
+
+def with_failures(analysis: Analysis, plan: Plan) -> Analysis:
+    """A capacity analysis made without failure scenarios (the plan's), completed with them: the
+    rest does not depend on failures, so it is not computed again."""
+    return dataclasses.replace(analysis, scenarios=list(failure_scenarios(plan, _capacities(plan))))
+
+
 def failure_scenarios(plan: Plan, base: Base) -> Iterable[Scenario]:
     nodes, links = plan.wiring.nodes, plan.wiring.links
     bags = [n for n, v in nodes.items() if v.role == "bag"]
@@ -242,15 +286,9 @@ def failure_scenarios(plan: Plan, base: Base) -> Iterable[Scenario]:
         worst_link = max(inter, key=lambda i: links[i].speed)
         yield _scenario(plan, "link", f"{links[worst_link].a} <-> {links[worst_link].b}", {worst_link}, set(), base)
     # one line card: the BAG line card carrying the most inter-region capacity
-    per_card: dict[tuple[str, int], set[int]] = defaultdict(set)
-    for i, link in enumerate(links):
-        per_card[(link.a, plan.layout.a_port[i].line_card)].add(i)
-        if nodes[link.b].role == "bag":
-            per_card[(link.b, plan.layout.b_port[i].line_card)].add(i)
-    if per_card:
-        (bag, card), dead = max(
-            per_card.items(), key=lambda kv: (sum(links[i].speed for i in kv[1] if links[i].kind == "inter"), kv[0])
-        )
+    worst_card = _worst_line_card(plan, inter)
+    if worst_card is not None:
+        (bag, card), dead = worst_card
         yield _scenario(plan, "line card", f"{bag} line card {card}", dead, set(), base)
     # one BAG switch per region: the one with the most inter-region capacity (designs are symmetric)
     for region in plan.intent.regions:

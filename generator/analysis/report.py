@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from generator.analysis.capacity import Analysis, PlaneCapacity, analyze_plan
+from generator.analysis.capacity import Analysis, PlaneCapacity, with_failures
 from generator.findings import FindingsError, Severity
 from generator.intent.loader import load_intent
 from generator.pipeline import plan_checked
@@ -124,7 +124,7 @@ def run_analyze(args: argparse.Namespace, console: Console) -> int:
     start = time.perf_counter()
     loaded = load_intent(args.intent)
     planned = plan_checked(loaded)
-    analysis = analyze_plan(loaded, planned.plan)
+    analysis = with_failures(planned.capacity, planned.plan)  # the plan's capacities, plus failures
     seconds = time.perf_counter() - start
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
