@@ -66,13 +66,23 @@ def findings_json(findings: Sequence[Finding]) -> str:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from generator.render.build import build
-    from generator.render.engine import TEMPLATES
+    from generator.render.uptodate import up_to_date  # imports no compiler, schema or Jinja2
 
-    templates = Path(args.templates) if args.templates else TEMPLATES
+    start = time.perf_counter()
+    templates = Path(args.templates).resolve() if args.templates else _shipped_templates()
     if not list(templates.glob("*/device.j2")):
         raise UsageError(f"{templates}: not a templates directory (expected <platform>/device.j2 in it)")
     audit = not args.no_audit
+    current = None if args.force else up_to_date(args.intent, args.out, templates, audit)
+    if current is not None:  # the common no-change run: answered before the build is even imported
+        summary = current.get("summary", {})
+        out.print(
+            f"{current.get('intent', '')}: up to date ({summary.get('devices', 0)} devices, "
+            f"{summary.get('sessions', 0)} sessions) in {time.perf_counter() - start:.2f}s"
+        )
+        return EXIT_OK
+    from generator.render.build import build
+
     report = build(args.intent, args.out, jobs=args.jobs, force=args.force, audit=audit, templates=templates)
     print_findings(report.warnings)
     if report.up_to_date:
@@ -89,6 +99,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     out.print(f"  rendered {report.rendered}, wrote {report.written}, removed {report.removed}{audited}")
     out.print("  " + ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()))
     return EXIT_OK
+
+
+def _shipped_templates() -> Path:
+    """generator/templates, without importing the render engine (Jinja2) to find it."""
+    from importlib import resources
+
+    return Path(str(resources.files("generator") / "templates")).resolve()
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

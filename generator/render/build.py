@@ -29,7 +29,8 @@ from generator.forked import fork_map
 from generator.intent.loader import load_intent
 from generator.model import Device
 from generator.pipeline import plan_checked
-from generator.render.engine import TEMPLATES, environment, render_device, template_for, templates_digest
+from generator.render import uptodate
+from generator.render.engine import TEMPLATES, environment, render_device, template_for
 from generator.render.outdir import Staging, read_manifest
 
 PARALLEL_THRESHOLD = 256  # below this many devices, forking costs more than it saves
@@ -87,22 +88,8 @@ class BuildReport:
     warnings: list[Finding] = field(default_factory=list)
 
 
-def code_digest() -> str:
-    """Hash of the generator's own source: a new generator version invalidates the build cache."""
-    digest = hashlib.sha256(generator.__version__.encode())
-    root = Path(generator.__file__).resolve().parent.parent
-    for package in ("generator", "validators"):
-        for path in sorted((root / package).rglob("*.py")):
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def _intact(out: Path, manifest: dict[str, Any]) -> bool:
-    devices = manifest.get("devices", {})
-    try:
-        return all((out / f"{name}.cfg").stat().st_size == entry["bytes"] for name, entry in devices.items())
-    except (OSError, KeyError, TypeError, AttributeError):
-        return False
+code_digest = uptodate.code_digest  # the cache key and the up-to-date decision live in uptodate
+_intact = uptodate.intact
 
 
 # ------------------------------------------------------------------ workers (fork inherits the job)
@@ -293,14 +280,13 @@ def build(
     start = time.perf_counter()
     loaded = load_intent(intent_path)
     templates = Path(templates).resolve()
-    code_and_templates = f"{templates_digest(templates)}:{code_digest()}"
-    key = hashlib.sha256(f"{loaded.digest}:{code_and_templates}".encode()).hexdigest()
+    code_and_templates = uptodate.code_and_templates(templates)
+    key = uptodate.input_key(loaded.digest, code_and_templates)
     previous = read_manifest(out)
     intact = previous is not None and _intact(out, previous)
     timings = {"load": time.perf_counter() - start}
     report = BuildReport(loaded.intent.name, out)
-    audited = previous is not None and all(e.get("audited") for e in previous.get("devices", {}).values())
-    if not force and previous and intact and previous.get("input_key") == key and (audited or not audit):
+    if not force and previous and uptodate.current(out, key, audit, previous):
         summary = previous.get("summary", {})
         report.devices, report.sessions = summary.get("devices", 0), summary.get("sessions", 0)
         report.lines, report.size = summary.get("lines", 0), summary.get("bytes", 0)

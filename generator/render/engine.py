@@ -12,7 +12,6 @@ generator step each.
 
 from __future__ import annotations
 
-import hashlib
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -23,6 +22,7 @@ from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 
 from generator.model import Device, allowas_in, bandwidth_communities
 from generator.platforms import template_filters
+from generator.render import uptodate
 
 # The templates ship inside the package (the top-level templates/ folder is generator/templates in
 # the wheel); `--templates DIR` overrides them wherever rendering happens.
@@ -106,7 +106,4 @@ def render_device(device: Device, root: Path = TEMPLATES) -> str:
 
 def templates_digest(root: Path = TEMPLATES) -> str:
     """Hash of every template file: part of the build's cache key."""
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.j2")):
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return uptodate.templates_digest(root)
