@@ -209,30 +209,18 @@ def expand(p: Plan, name: str) -> Device:
     families: set[str] = set()
     ends_of = p.ends
     # hot loop (hundreds of thousands of link ends at gigawatt scale): locals only
+    cached_ends = p._ends.get
+    macsec_of = p._macsec.get
+    toward_bag = TOWARD_BAG.key
     for i in ordered:
-        link = links[i]
-        e = ends_of(i)
-        if link.a == name:
-            peer, my_if, peer_if, mine4, peer4, mine6, peer6 = (
-                link.b,
-                e.a_if,
-                e.b_if,
-                e.a_ipv4,
-                e.b_ipv4,
-                e.a_ipv6,
-                e.b_ipv6,
-            )
+        kind, a, b, speed, pool = links[i]
+        e = cached_ends(i) or ends_of(i)
+        if a == name:
+            peer = b
+            my_if, peer_if, mine4, peer4, mine6, peer6 = e
         else:
-            peer, my_if, peer_if, mine4, peer4, mine6, peer6 = (
-                link.a,
-                e.b_if,
-                e.a_if,
-                e.b_ipv4,
-                e.a_ipv4,
-                e.b_ipv6,
-                e.a_ipv6,
-            )
-        speed = link.speed
+            peer = a
+            peer_if, my_if, peer4, mine4, peer6, mine6 = e
         description = f"{peer} {peer_if}"
         interfaces.append(
             _interface(
@@ -244,12 +232,12 @@ def expand(p: Plan, name: str) -> Device:
                     f"{mine6}/127" if mine6 else "",
                     peer,
                     peer_if,
-                    link.kind,
-                    p.macsec(link.pool),
+                    kind,
+                    macsec_of(pool, ""),  # Plan.macsec, inlined
                 )
             )
         )
-        cls_key = bag_view[peer].key if is_bag else TOWARD_BAG.key
+        cls_key = bag_view[peer].key if is_bag else toward_bag
         remote_as = asn[peer]
         if mine4:
             neighbors.append(
