@@ -9,7 +9,8 @@ anything (measured on a 6,927-line EOS BAG config: 22k lines/s before, 82k lines
 - the constructor parses the text in its ConfigList and then again in `commit()`, which exists for
   configs edited in place; a read-only parse needs only the first (`ReadOnlyParse`).
 
-A third cost is quadratic: finding each line's parent (see `_parent_cache`, patched in).
+A third cost is quadratic: finding each line's parent (see `_parent_cache`, patched in); a fourth is
+ConfigList's own `__getattribute__` wrapper (removed, see below).
 
 `ReadOnlyParse` also hands the library less and simpler text, without changing the tree it builds:
 - whole-line comments (`!` for IOS-style syntaxes, `#` and `/* ... */` banners for Junos) and blank
@@ -100,6 +101,13 @@ def _parent_cache(
 
 ORIGINAL_PARENT_CACHE = ciscoconfparse2.ciscoconfparse2.ConfigList._maintain_bootstrap_parent_cache
 ciscoconfparse2.ciscoconfparse2.ConfigList._maintain_bootstrap_parent_cache = _parent_cache
+
+# ConfigList overrides __getattribute__ with a Python function that calls object.__getattribute__ and,
+# for a missing attribute, walks inspect.stack() to raise NotImplementedError. Every attribute read
+# of the list (ten per parsed line) pays for that wrapper; without it an existing attribute reads the
+# same and a missing one raises AttributeError. About a quarter of the parse time.
+if "__getattribute__" in vars(ciscoconfparse2.ciscoconfparse2.ConfigList):
+    del ciscoconfparse2.ciscoconfparse2.ConfigList.__getattribute__
 
 
 JUNOS_INDENT = 4  # ciscoconfparse2's BraceParse stop_width
