@@ -52,7 +52,7 @@ def widen_pools(data: dict[str, Any], bits: int) -> None:
 
 def scaled(scale: float, drain_plane: int | None = None) -> dict[str, Any]:
     """prometheus.yaml with `scale` times the planes per region (pools widened above x1)."""
-    data = yaml.safe_load((ROOT / "intent" / "prometheus.yaml").read_text())
+    data: dict[str, Any] = yaml.safe_load((ROOT / "intent" / "prometheus.yaml").read_text())
     if scale > 1:
         widen_pools(data, math.ceil(math.log2(scale)))
     for region in data["regions"]:
@@ -231,7 +231,7 @@ def pyavd_measure() -> dict[str, float] | None:
     the way pyavd documents its use; None when pyavd is not installed."""
     if importlib.util.find_spec("pyavd") is None:
         return None
-    import pyavd
+    import pyavd  # type: ignore[import-untyped]
 
     hosts = pyavd_inputs()
     start, cpu = time.perf_counter(), time.process_time()
@@ -287,7 +287,7 @@ def _junos_vs_eos(rows: dict[tuple[float, str], dict[str, Any]], extra: dict[str
     rates = extra.get("audit_per_platform") or {}
     if "eos" not in rates or "junos" not in rates:
         return None
-    return round(rates["eos"]["lines_per_s"] / rates["junos"]["lines_per_s"], 2)
+    return round(float(rates["eos"]["lines_per_s"]) / float(rates["junos"]["lines_per_s"]), 2)
 
 
 def _linearity(rows: dict[tuple[float, str], dict[str, Any]], extra: dict[str, Any]) -> float | None:

@@ -218,12 +218,12 @@ def analyze_plan(loaded: LoadedIntent, plan: Plan, failures: bool = True) -> Ana
     base_pair, base_fabric, _ = base
     south: dict[str, int] = defaultdict(int)
     north: dict[str, int] = defaultdict(int)
-    for kind, a, b, speed, _ in links:
+    for kind, a_name, b_name, speed, _ in links:
         if kind == "fabric":
-            south[nodes[a].region] += speed
+            south[nodes[a_name].region] += speed
         else:
-            north[nodes[a].region] += speed
-            north[nodes[b].region] += speed
+            north[nodes[a_name].region] += speed
+            north[nodes[b_name].region] += speed
     ratio = {r.name: south[r.name] / north[r.name] for r in intent.regions if north[r.name]}
     budget = intent.budgets.bag_to_bag_oversubscription
     if budget is not None:
