@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.analysis.capacity import Analysis, analyze_plan
+from generator.analysis.capacity import Analysis, with_failures
 from generator.findings import Finding
 from generator.intent.loader import LoadedIntent, load_intent
 from generator.model import Device, Network
@@ -74,5 +74,5 @@ def build(
 
 def analyze(intent: str | Path | LoadedIntent, failures: bool = True) -> Analysis:
     """Capacity per plane and region pair, oversubscription against the budgets, failure scenarios."""
-    loaded = _loaded(intent)
-    return analyze_plan(loaded, plan_checked(loaded).plan, failures=failures)
+    planned = plan_checked(_loaded(intent))
+    return with_failures(planned.capacity, planned.plan) if failures else planned.capacity

@@ -23,12 +23,20 @@ def port_usage(loaded: LoadedIntent, wiring: Wiring) -> dict[str, tuple[int, int
     intent = loaded.intent
     fabrics = {f.name: f for r in intent.regions for f in r.fabrics}
     usage: dict[str, tuple[int, int, int]] = {}
+    needed: dict[tuple[str, tuple[int, ...]], int] = {}  # thousands of switches share a shape
+
+    def ports_for(hardware: str, speeds: tuple[int, ...]) -> int:
+        key = (hardware, speeds)
+        if key not in needed:
+            needed[key] = ports_needed(intent.hardware[hardware], speeds)
+        return needed[key]
+
     for name, node in wiring.nodes.items():
         hw = intent.hardware[node.hardware]
         links = [wiring.links[i] for i in wiring.links_of[name]]
-        front = ports_needed(hw, [link.speed for link in links if link.kind == "fabric"])
+        front = ports_for(node.hardware, tuple([link.speed for link in links if link.kind == "fabric"]))
         if node.role == "bag":
-            other = ports_needed(hw, [link.speed for link in links if link.kind == "inter"])
+            other = ports_for(node.hardware, tuple([link.speed for link in links if link.kind == "inter"]))
         else:
             down = fabrics[node.fabric].downlinks
             other = -(-down.count // (lanes_for(hw, down.speed) or 1))

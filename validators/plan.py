@@ -40,11 +40,13 @@ def _slots(loaded: LoadedIntent, p: Plan) -> Iterator[Finding]:
 
 def multipath_widths(p: Plan) -> Counter[tuple[str, str]]:
     """Sessions per (device, peer class) and family: one multipath set for the prefixes behind the class."""
-    bag_view = p.bag_view
-    keys = []
-    for link in p.wiring.links:
-        keys.append((link.a, bag_view[link.b].key))
-        keys.append((link.b, bag_view[link.a].key if link.kind == "inter" else TOWARD_BAG.key))
+    view = {name: cls.key for name, cls in p.bag_view.items()}
+    toward_bag = TOWARD_BAG.key
+    keys: list[tuple[str, str]] = []
+    append = keys.append
+    for kind, a, b, _, _ in p.wiring.links:  # both ends of each link in turn: ties keep their order
+        append((a, view[b]))
+        append((b, view[a] if kind == "inter" else toward_bag))
     return Counter(keys)
 
 

@@ -7,6 +7,7 @@ whole analysis of a 12,000-device network takes about a second.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -104,24 +105,33 @@ def plan_pairs(plan: Plan) -> set[tuple[str, str]]:
 
 def _capacities(plan: Plan) -> Base:
     """Capacity per region pair, per fabric (BAG uplinks), and per BAG switch toward other regions."""
-    pair_bps: dict[str, int] = {f"{a}~{b}": 0 for a, b in plan_pairs(plan)}
+    # in intent order (a set's order changes with the hash seed: the report's rows would too)
+    pair_bps: dict[str, int] = {f"{p.between[0]}~{p.between[1]}": 0 for p in plan.intent.inter_region}
     fabric_bps: dict[str, int] = {f.name: 0 for r in plan.intent.regions for f in r.fabrics}
-    bag_inter: dict[str, int] = {}
-    for i in range(len(plan.wiring.links)):
-        _account(plan, i, 1, (pair_bps, fabric_bps, bag_inter))
-    return pair_bps, fabric_bps, bag_inter
+    base: Base = (pair_bps, fabric_bps, {})
+    _account(plan, range(len(plan.wiring.links)), 1, base)
+    return base
 
 
-def _account(plan: Plan, i: int, sign: int, into: Base) -> None:
+def _account(plan: Plan, indexes: Iterable[int], sign: int, into: Base) -> None:
+    """Add (sign 1) or take away (sign -1) the capacity of these links; one call per link set, not
+    per link: the base covers 207k links and a data-hall scenario tens of thousands."""
     pair_bps, fabric_bps, bag_inter = into
-    link, nodes = plan.wiring.links[i], plan.wiring.nodes
-    if link.kind == "fabric":
-        fabric_bps[nodes[link.b].fabric] += sign * link.speed
-        return
-    key = f"{nodes[link.a].region}~{nodes[link.b].region}"
-    pair_bps[key if key in pair_bps else f"{nodes[link.b].region}~{nodes[link.a].region}"] += sign * link.speed
-    bag_inter[link.a] = bag_inter.get(link.a, 0) + sign * link.speed
-    bag_inter[link.b] = bag_inter.get(link.b, 0) + sign * link.speed
+    links, nodes = plan.wiring.links, plan.wiring.nodes
+    pair_of: dict[tuple[str, str], str] = {}
+    for i in indexes:
+        kind, a, b, speed, _ = links[i]
+        if kind == "fabric":
+            fabric_bps[nodes[b].fabric] += sign * speed
+            continue
+        regions = (nodes[a].region, nodes[b].region)
+        key = pair_of.get(regions)
+        if key is None:
+            key = f"{regions[0]}~{regions[1]}"
+            key = pair_of[regions] = key if key in pair_bps else f"{regions[1]}~{regions[0]}"
+        pair_bps[key] += sign * speed
+        bag_inter[a] = bag_inter.get(a, 0) + sign * speed
+        bag_inter[b] = bag_inter.get(b, 0) + sign * speed
 
 
 def _links_of(plan: Plan, members: Iterable[str]) -> set[int]:
@@ -131,8 +141,7 @@ def _links_of(plan: Plan, members: Iterable[str]) -> set[int]:
 def _scenario(plan: Plan, kind: str, name: str, dead: set[int], failed_nodes: set[str], base: Base) -> Scenario:
     """Capacity left: the base minus the dead links, in O(dead links)."""
     left: Base = (dict(base[0]), dict(base[1]), dict(base[2]))
-    for i in dead:
-        _account(plan, i, -1, left)
+    _account(plan, dead, -1, left)
     loss = max(
         (1 - left[2].get(b, 0) / total for b, total in base[2].items() if total and b not in failed_nodes), default=0.0
     )
@@ -167,10 +176,10 @@ def analyze_plan(loaded: LoadedIntent, plan: Plan, failures: bool = True) -> Ana
     nodes, links = plan.wiring.nodes, plan.wiring.links
     planes: list[PlaneCapacity] = []
     uplinks: dict[tuple[str, int, str], int] = defaultdict(int)
-    for link in links:
-        if link.kind == "fabric":
-            b = nodes[link.b]
-            uplinks[(b.region, b.plane, b.fabric)] += link.speed
+    for kind, _, b_name, speed, _ in links:
+        if kind == "fabric":
+            b = nodes[b_name]
+            uplinks[(b.region, b.plane, b.fabric)] += speed
     findings: list[Finding] = []
     for i, region in enumerate(intent.regions):
         for j, fabric in enumerate(region.fabrics):
@@ -194,12 +203,12 @@ def analyze_plan(loaded: LoadedIntent, plan: Plan, failures: bool = True) -> Ana
     base_pair, base_fabric, _ = base
     south: dict[str, int] = defaultdict(int)
     north: dict[str, int] = defaultdict(int)
-    for link in links:
-        if link.kind == "fabric":
-            south[nodes[link.a].region] += link.speed
+    for kind, a_name, b_name, speed, _ in links:
+        if kind == "fabric":
+            south[nodes[a_name].region] += speed
         else:
-            north[nodes[link.a].region] += link.speed
-            north[nodes[link.b].region] += link.speed
+            north[nodes[a_name].region] += speed
+            north[nodes[b_name].region] += speed
     ratio = {r.name: south[r.name] / north[r.name] for r in intent.regions if north[r.name]}
     budget = intent.budgets.bag_to_bag_oversubscription
     if budget is not None:
@@ -220,6 +229,39 @@ def analyze_plan(loaded: LoadedIntent, plan: Plan, failures: bool = True) -> Ana
     return Analysis(intent.name, planes, base_pair, topology, ratio, base_fabric, scenarios, findings)
 
 
+def _worst_line_card(plan: Plan, inter: list[int]) -> tuple[tuple[str, int], set[int]] | None:
+    """The BAG line card carrying the most inter-region capacity (ties: the highest (switch, card)),
+    and every link on it. Only inter-region links can make a card the worst, so only they are
+    summed; the card's links are then gathered from its switch alone."""
+    links, nodes, layout = plan.wiring.links, plan.wiring.nodes, plan.layout
+    if not inter:  # no inter-region link: every card carries 0, the highest key wins
+        cards = {(link.a, layout.a_port[i].line_card) for i, link in enumerate(links)}
+        cards |= {(link.b, layout.b_port[i].line_card) for i, link in enumerate(links) if nodes[link.b].role == "bag"}
+        if not cards:
+            return None
+        worst = max(cards)
+    else:
+        carried: dict[tuple[str, int], int] = defaultdict(int)
+        for i in inter:
+            link = links[i]
+            carried[(link.a, layout.a_port[i].line_card)] += link.speed
+            carried[(link.b, layout.b_port[i].line_card)] += link.speed  # both ends of an inter link are BAGs
+        worst = max(carried, key=lambda key: (carried[key], key))
+    bag, card = worst
+    dead = {
+        i
+        for i in plan.wiring.links_of[bag]
+        if (layout.a_port[i] if links[i].a == bag else layout.b_port[i]).line_card == card
+    }
+    return worst, dead
+
+
+def with_failures(analysis: Analysis, plan: Plan) -> Analysis:
+    """A capacity analysis made without failure scenarios (the plan's), completed with them: the
+    rest does not depend on failures, so it is not computed again."""
+    return dataclasses.replace(analysis, scenarios=list(failure_scenarios(plan, _capacities(plan))))
+
+
 def failure_scenarios(plan: Plan, base: Base) -> Iterable[Scenario]:
     nodes, links = plan.wiring.nodes, plan.wiring.links
     bags = [n for n, v in nodes.items() if v.role == "bag"]
@@ -229,15 +271,9 @@ def failure_scenarios(plan: Plan, base: Base) -> Iterable[Scenario]:
         worst_link = max(inter, key=lambda i: links[i].speed)
         yield _scenario(plan, "link", f"{links[worst_link].a} <-> {links[worst_link].b}", {worst_link}, set(), base)
     # one line card: the BAG line card carrying the most inter-region capacity
-    per_card: dict[tuple[str, int], set[int]] = defaultdict(set)
-    for i, link in enumerate(links):
-        per_card[(link.a, plan.layout.a_port[i].line_card)].add(i)
-        if nodes[link.b].role == "bag":
-            per_card[(link.b, plan.layout.b_port[i].line_card)].add(i)
-    if per_card:
-        (bag, card), dead = max(
-            per_card.items(), key=lambda kv: (sum(links[i].speed for i in kv[1] if links[i].kind == "inter"), kv[0])
-        )
+    worst_card = _worst_line_card(plan, inter)
+    if worst_card is not None:
+        (bag, card), dead = worst_card
         yield _scenario(plan, "line card", f"{bag} line card {card}", dead, set(), base)
     # one BAG switch per region: the one with the most inter-region capacity (designs are symmetric)
     for region in plan.intent.regions:

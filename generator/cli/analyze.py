@@ -20,7 +20,7 @@ def register(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from generator.analysis.capacity import analyze_plan
+    from generator.analysis.capacity import with_failures
     from generator.analysis.report import markdown, mermaid, tables
     from generator.intent.loader import load_intent
     from generator.pipeline import plan_checked
@@ -28,8 +28,9 @@ def run(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     loaded = load_intent(args.intent)
-    plan = plan_checked(loaded).plan
-    analysis = analyze_plan(loaded, plan)
+    planned = plan_checked(loaded)
+    plan = planned.plan
+    analysis = with_failures(planned.capacity, plan)  # the plan's capacities, plus the failure scenarios
     seconds = time.perf_counter() - start
     shown = Path(args.out)
     target = claim_analysis_dir(shown)  # refuses a file or a directory of someone else's files

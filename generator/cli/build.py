@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import time
 
 from generator.cli.common import Subparsers, command, intent_arg, jobs_arg, templates_arg, templates_dir
 from generator.cli.output import EXIT_OK, err, out, print_findings
@@ -25,11 +26,23 @@ def register(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from generator.render.uptodate import up_to_date  # imports no compiler, schema or Jinja2
+
+    start = time.perf_counter()
+    audit = not args.no_audit
+    templates = templates_dir(args.templates)
+    current = None if args.force else up_to_date(args.intent, args.out, templates, audit, args.avd, args.docs)
+    if current is not None:  # the common no-change run: answered before the build is even imported
+        summary = current.get("summary", {})
+        out.print(
+            f"{current.get('intent', '')}: up to date ({summary.get('devices', 0)} devices, "
+            f"{summary.get('sessions', 0)} sessions) in {time.perf_counter() - start:.2f}s",
+            markup=False,
+        )
+        return EXIT_OK
     from generator.progress import terminal_progress
     from generator.render.build import build
 
-    audit = not args.no_audit
-    templates = templates_dir(args.templates)
     report = build(
         args.intent,
         args.out,

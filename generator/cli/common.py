@@ -59,9 +59,11 @@ def templates_arg(p: argparse.ArgumentParser) -> None:
 
 def templates_dir(value: str | None) -> Path:
     """The templates to render with: the packaged ones, or a checked `--templates DIR`."""
-    from generator.render.engine import TEMPLATES
+    from importlib import resources
 
-    templates = Path(value) if value else TEMPLATES
+    # the shipped templates, found without importing the render engine (Jinja2): a no-change build
+    # answers before anything heavy loads
+    templates = Path(value).resolve() if value else Path(str(resources.files("generator") / "templates")).resolve()
     if not list(templates.glob("*/device.j2")):
         raise UsageError(f"{templates}: not a templates directory (expected <platform>/device.j2 in it)")
     return templates

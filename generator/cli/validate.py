@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
 def rendered_findings(network: Network, manifest: dict[str, Any], out_dir: Path, jobs: int | None) -> list[Finding]:
     """`validate --rendered`: read back every config in OUT/ and compare it with the intent's models."""
     from generator.progress import terminal_progress
-    from generator.render.build import changed_configs, drift_findings
+    from generator.render.build import drift_findings
+    from generator.render.uptodate import changed_configs
     from generator.validators.audit import audit_outdir
 
     started = time.perf_counter()

@@ -62,15 +62,18 @@ def bounds(intent: Intent, wiring: Wiring) -> Bounds:
     to_fabric: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))  # bag -> fabric -> bps
     to_region_links: dict[str, dict[str, list[tuple[str, int]]]] = defaultdict(lambda: defaultdict(list))
     explicit: set[int] = set()
-    for link in wiring.links:
-        if link.kind == "fabric":
-            to_fabric[link.a][nodes[link.b].fabric] += link.speed
-            explicit.add(link.speed)
+    fabric_of = {name: node.fabric for name, node in nodes.items()}
+    region_of = {name: node.region for name, node in nodes.items()}
+    bag_to_bag_link = policy.bag_to_bag == "link"
+    for kind, a, b, speed, _ in wiring.links:
+        if kind == "fabric":
+            to_fabric[a][fabric_of[b]] += speed
+            explicit.add(speed)
         else:
-            to_region_links[link.a][nodes[link.b].region].append((link.b, link.speed))
-            to_region_links[link.b][nodes[link.a].region].append((link.a, link.speed))
-            if policy.bag_to_bag == "link":
-                explicit.add(link.speed)
+            to_region_links[a][region_of[b]].append((b, speed))
+            to_region_links[b][region_of[a]].append((a, speed))
+            if bag_to_bag_link:
+                explicit.add(speed)
 
     fabric_cum = {bag: max(per.values(), default=0) for bag, per in to_fabric.items()}
 
@@ -86,12 +89,12 @@ def bounds(intent: Intent, wiring: Wiring) -> Bounds:
 
     max_sum = max(bag_sum.values(), default=0)
     fabric_sum: dict[str, int] = defaultdict(int)
-    for link in wiring.links:
-        if link.kind == "fabric":
-            value = link.speed if policy.bag_to_fabric == "link" else bag_sum[link.a]
-            fabric_sum[link.b] += value
-            if policy.bag_to_fabric == "link":
-                explicit.add(link.speed)
+    bag_to_fabric_link = policy.bag_to_fabric == "link"
+    for kind, a, b, speed, _ in wiring.links:
+        if kind == "fabric":
+            fabric_sum[b] += speed if bag_to_fabric_link else bag_sum[a]
+            if bag_to_fabric_link:
+                explicit.add(speed)
     max_sum = max([max_sum, *fabric_sum.values()])
     return Bounds(frozenset(explicit), max_sum)
 

@@ -28,18 +28,24 @@ def bag_block(plane: int, index: int, switches_per_plane: int) -> int:
 
 
 def assign_ports(intent: Intent, wiring: Wiring) -> tuple[list[PortRef], list[PortRef]]:
-    """Stripe every device's links over its ports (raises PortCapacityError when they do not fit)."""
+    """Stripe every device's links over its ports (raises PortCapacityError when they do not fit).
+
+    Allocation is a pure function of the hardware and the two speed sequences, and thousands of
+    switches share both: each distinct shape is allocated once."""
     n = len(wiring.links)
     a_port: list[PortRef | None] = [None] * n
     b_port: list[PortRef | None] = [None] * n
     links = wiring.links
+    shapes: dict[tuple[str, tuple[int, ...], tuple[int, ...]], tuple[list[PortRef], list[PortRef]]] = {}
     for name, node in wiring.nodes.items():
-        hw = intent.hardware[node.hardware]
         mine = wiring.links_of[name]
         front = [i for i in mine if links[i].kind == "fabric"]
         back = [i for i in mine if links[i].kind == "inter"]
-        front_refs, back_refs = ports.allocate(hw, [links[i].speed for i in front], [links[i].speed for i in back])
-        for i, ref in zip(front + back, front_refs + back_refs, strict=True):
+        shape = (node.hardware, tuple([links[i].speed for i in front]), tuple([links[i].speed for i in back]))
+        refs = shapes.get(shape)
+        if refs is None:
+            refs = shapes[shape] = ports.allocate(intent.hardware[node.hardware], shape[1], shape[2])
+        for i, ref in zip(front + back, refs[0] + refs[1], strict=True):
             if links[i].a == name:
                 a_port[i] = ref
             else:
@@ -93,10 +99,10 @@ def layout(intent: Intent, wiring: Wiring) -> Layout:
             block = bag_block(node.plane, node.index, regions[node.region].bag.switches_per_plane)
             anchors[name] = (block * hw.ports * per_port, per_port, hw.ports_per_line_card)
     slots: list[int] = []
-    for link, ref in zip(wiring.links, a_port, strict=True):
-        first, per_port, per_card = anchors[link.a]
-        position = (ref.line_card - 1) * per_card + ref.port - 1
-        slots.append(first + position * per_port + (ref.lane - 1 if ref.lane else 0))
+    append = slots.append
+    for (_, a, _, _, _), (line_card, port, lane, _) in zip(wiring.links, a_port, strict=True):
+        first, per_port, per_card = anchors[a]
+        append(first + ((line_card - 1) * per_card + port - 1) * per_port + (lane - 1 if lane else 0))
     loopback_index: dict[str, int] = {}
     counters: dict[str, int] = {}
     for name, node in wiring.nodes.items():

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import gc
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import NamedTuple
 
 from generator.compile.addressing import LoopbackPool, loopback_pools, p2p_pools
@@ -33,7 +34,18 @@ from generator.compile.policy import (
 from generator.compile.system import MgmtPool, macsec_profile, management, management_pools
 from generator.compile.wiring import Wiring, wire
 from generator.intent.schema import Intent
-from generator.model import AddressFamily, Bfd, Bgp, Device, Interface, Macsec, Management, Neighbor, Network
+from generator.model import (
+    AddressFamily,
+    Bfd,
+    Bgp,
+    Device,
+    Interface,
+    Macsec,
+    Management,
+    Neighbor,
+    Network,
+    PortRef,
+)
 from generator.platforms import PLATFORMS
 
 
@@ -82,6 +94,7 @@ class Plan:
     _ends: dict[int, LinkEnds] = field(default_factory=dict)  # per-process cache, filled on demand
     _mgmt: dict[tuple[str, str, str], Management] = field(default_factory=dict)
     _profiles: dict[tuple[str, str], Macsec] = field(default_factory=dict)
+    _namers: dict[str, Callable[[PortRef, int], str]] = field(default_factory=dict)  # per-process, on demand
 
     @property
     def device_names(self) -> list[str]:
@@ -91,32 +104,41 @@ class Plan:
         cached = self._ends.get(i)
         if cached is not None:
             return cached
-        link = self.wiring.links[i]
-        nodes, hardware = self.wiring.nodes, self.intent.hardware
-        hw_a, hw_b = hardware[nodes[link.a].hardware], hardware[nodes[link.b].hardware]
-        v4, v6 = self._pools[link.pool]
+        _, a, b, speed, pool = self.wiring.links[i]
+        nodes = self.wiring.nodes
+        v4, v6 = self._pools[pool]
         slot2 = 2 * self.layout.slot[i]
         a4 = b4 = a6 = b6 = ""
         if v4:
-            a = v4.base + slot2
-            a4, b4 = _ipv4(a), _ipv4(a + 1)
+            first = v4.base + slot2
+            a4, b4 = _ipv4(first), _ipv4(first + 1)
         if v6:
-            a = v6.base + slot2
-            a6, b6 = _ipv6(socket.AF_INET6, a.to_bytes(16, "big")), _ipv6(socket.AF_INET6, (a + 1).to_bytes(16, "big"))
-        ends = LinkEnds(
-            PLATFORMS[hw_a.platform].interface_name(
-                hw_a.line_cards, hw_a.ports_per_line_card, self.layout.a_port[i], link.speed
-            ),
-            PLATFORMS[hw_b.platform].interface_name(
-                hw_b.line_cards, hw_b.ports_per_line_card, self.layout.b_port[i], link.speed
-            ),
-            a4,
-            b4,
-            a6,
-            b6,
+            first = v6.base + slot2
+            a6 = _ipv6(socket.AF_INET6, first.to_bytes(16, "big"))
+            b6 = _ipv6(socket.AF_INET6, (first + 1).to_bytes(16, "big"))
+        name = self._interface_namer
+        ends = _link_ends(
+            (
+                name(nodes[a].hardware)(self.layout.a_port[i], speed),
+                name(nodes[b].hardware)(self.layout.b_port[i], speed),
+                a4,
+                b4,
+                a6,
+                b6,
+            )
         )
         self._ends[i] = ends
         return ends
+
+    def _interface_namer(self, hardware: str) -> Callable[[PortRef, int], str]:
+        """The platform's interface_name for one hardware profile, bound once per process."""
+        namer = self._namers.get(hardware)
+        if namer is None:
+            hw = self.intent.hardware[hardware]
+            namer = self._namers[hardware] = partial(
+                PLATFORMS[hw.platform].interface_name, hw.line_cards, hw.ports_per_line_card
+            )
+        return namer
 
     def macsec(self, pool: str) -> str:
         return self._macsec.get(pool, "")
@@ -147,6 +169,12 @@ class Plan:
         v4, v6 = self.loopback_pools[node.region]
         index = self.layout.loopback_index[name]
         return {"ipv4": v4.address(index)} | ({"ipv6": v6.address(index)} if v6 else {})
+
+
+# NamedTuple(*fields) runs a Python-level __new__; hundreds of thousands per build go straight to tuple's
+_link_ends = partial(tuple.__new__, LinkEnds)
+_interface = partial(tuple.__new__, Interface)
+_neighbor = partial(tuple.__new__, Neighbor)
 
 
 def _ipv4(value: int) -> str:
@@ -222,54 +250,44 @@ def expand(p: Plan, name: str) -> Device:
     families: set[str] = set()
     ends_of = p.ends
     # hot loop (hundreds of thousands of link ends at gigawatt scale): locals only
+    cached_ends = p._ends.get
+    macsec_of = p._macsec.get
+    toward_bag = TOWARD_BAG.key
     for i in ordered:
-        link = links[i]
-        e = ends_of(i)
-        if link.a == name:
-            peer, my_if, peer_if, mine4, peer4, mine6, peer6 = (
-                link.b,
-                e.a_if,
-                e.b_if,
-                e.a_ipv4,
-                e.b_ipv4,
-                e.a_ipv6,
-                e.b_ipv6,
-            )
+        kind, a, b, speed, pool = links[i]
+        e = cached_ends(i) or ends_of(i)
+        if a == name:
+            peer = b
+            my_if, peer_if, mine4, peer4, mine6, peer6 = e
         else:
-            peer, my_if, peer_if, mine4, peer4, mine6, peer6 = (
-                link.a,
-                e.b_if,
-                e.a_if,
-                e.b_ipv4,
-                e.a_ipv4,
-                e.b_ipv6,
-                e.a_ipv6,
-            )
-        speed = link.speed
+            peer = a
+            peer_if, my_if, peer4, mine4, peer6, mine6 = e
         description = f"{peer} {peer_if}"
         interfaces.append(
-            Interface(
-                my_if,
-                "to " + description,
-                speed,
-                f"{mine4}/31" if mine4 else "",
-                f"{mine6}/127" if mine6 else "",
-                peer,
-                peer_if,
-                link.kind,
-                p.macsec(link.pool),
+            _interface(
+                (
+                    my_if,
+                    "to " + description,
+                    speed,
+                    f"{mine4}/31" if mine4 else "",
+                    f"{mine6}/127" if mine6 else "",
+                    peer,
+                    peer_if,
+                    kind,
+                    macsec_of(pool, ""),  # Plan.macsec, inlined
+                )
             )
         )
-        cls_key = bag_view[peer].key if is_bag else TOWARD_BAG.key
+        cls_key = bag_view[peer].key if is_bag else toward_bag
         remote_as = asn[peer]
         if mine4:
             neighbors.append(
-                Neighbor(peer4, "ipv4", remote_as, groups[(cls_key, "ipv4", speed)], peer, my_if, description, speed)
+                _neighbor((peer4, "ipv4", remote_as, groups[(cls_key, "ipv4", speed)], peer, my_if, description, speed))
             )
             families.add("ipv4")
         if mine6:
             neighbors.append(
-                Neighbor(peer6, "ipv6", remote_as, groups[(cls_key, "ipv6", speed)], peer, my_if, description, speed)
+                _neighbor((peer6, "ipv6", remote_as, groups[(cls_key, "ipv6", speed)], peer, my_if, description, speed))
             )
             families.add("ipv6")
 

@@ -84,6 +84,8 @@ class PolicyContext:
             v4, v6 = loopbacks[region.name]
             self.loopback_pool[region.name] = {"ipv4": str(v4.network)} | ({"ipv6": str(v6.network)} if v6 else {})
         self._lbw_cache: dict[tuple[str, str, int, int], LinkBandwidth | None] = {}
+        # fabric_switch_policy: (policies, peer groups) per switch shape, filled on demand per process
+        self.fabric_switch_shapes: dict[tuple[object, ...], tuple[tuple[Policy, ...], tuple[PeerGroup, ...]]] = {}
 
     def link_bandwidth(self, mode: str, platform: str, speed: int, asn: int) -> LinkBandwidth | None:
         if not self.lbw.enabled:
@@ -146,7 +148,45 @@ def fabric_switch_policy(
     classes: dict[PeerClass, set[int]],
     families: list[str],
 ) -> DevicePolicy:
-    """Policies of a spine (NSF STSW) or DSF edge-pod switch toward its BAG plane."""
+    """Policies of a spine (NSF STSW) or DSF edge-pod switch toward its BAG plane.
+
+    Only the local prefix list names the switch itself (its loopback); the policies and peer groups
+    are shared by every switch of the same shape (thousands per fabric and plane), so they are
+    built once per shape and the prefix lists per switch."""
+    local_families = tuple(family in loopbacks for family in families)
+    shape = (
+        node.fabric,
+        node.plane,
+        node.drained,
+        platform,
+        asn,
+        tuple(sorted(((cls.key, cls, frozenset(speeds)) for cls, speeds in classes.items()), key=lambda c: c[0])),
+        tuple(families),
+        local_families,
+    )
+    shared = ctx.fabric_switch_shapes.get(shape)
+    if shared is None:
+        whole = _fabric_switch_policy(ctx, node, platform, asn, loopbacks, classes, families)
+        shared = ctx.fabric_switch_shapes[shape] = (tuple(whole.policies), tuple(whole.peer_groups))
+    prefix_lists = []
+    for family in families:
+        local = list(ctx.fabric_prefixes[node.fabric][family])
+        if family in loopbacks:
+            local.append(f"{loopbacks[family]}/{HOST_LEN[family]}")
+        if local:
+            prefix_lists.append(PrefixList(f"PL-LOCAL-{FAMILY_SUFFIX[family]}", family, tuple(_exact(local))))
+    return DevicePolicy(prefix_lists, list(shared[0]), list(shared[1]))
+
+
+def _fabric_switch_policy(
+    ctx: PolicyContext,
+    node: Node,
+    platform: str,
+    asn: int,
+    loopbacks: dict[str, str],
+    classes: dict[PeerClass, set[int]],
+    families: list[str],
+) -> DevicePolicy:
     out = DevicePolicy([], [], [])
     withdraw, shut = _drain(node, ctx.intent)
     allowas = 1 if ctx.intent.asn.reuse_fabric_asns_across_regions else 0

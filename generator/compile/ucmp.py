@@ -32,19 +32,31 @@ class Path(NamedTuple):
 Destination = str  # "fabric:<name>" or "region:<name>"
 
 
-def _alive(wiring: Wiring, failed_links: set[int], failed_nodes: set[str]) -> list[bool]:
-    nodes = wiring.nodes
-    return [
-        i not in failed_links
-        and link.a not in failed_nodes
-        and link.b not in failed_nodes
-        and not nodes[link.a].drained
-        and not nodes[link.b].drained
-        for i, link in enumerate(wiring.links)
-    ]
+class _Alive:
+    """Whether link i still forwards: neither it nor an end failed, neither end drained.
+
+    Asked only for the links of the devices a caller looks at (a sample spine and its BAG switches),
+    so it is computed per link on demand instead of for all 200k links up front."""
+
+    def __init__(self, wiring: Wiring, failed_links: set[int], failed_nodes: set[str]) -> None:
+        self.wiring, self.failed_links, self.failed_nodes = wiring, failed_links, failed_nodes
+
+    def __getitem__(self, i: int) -> bool:
+        link, nodes = self.wiring.links[i], self.wiring.nodes
+        return (
+            i not in self.failed_links
+            and link.a not in self.failed_nodes
+            and link.b not in self.failed_nodes
+            and not nodes[link.a].drained
+            and not nodes[link.b].drained
+        )
 
 
-def bag_paths(wiring: Wiring, name: str, alive: list[bool]) -> dict[Destination, list[Path]]:
+def _alive(wiring: Wiring, failed_links: set[int], failed_nodes: set[str]) -> _Alive:
+    return _Alive(wiring, failed_links, failed_nodes)
+
+
+def bag_paths(wiring: Wiring, name: str, alive: _Alive) -> dict[Destination, list[Path]]:
     """Next hops of one BAG switch, per destination."""
     paths: dict[Destination, list[Path]] = defaultdict(list)
     for i in wiring.links_of[name]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Literal, NamedTuple
 
 from generator.intent.schema import Fabric, Intent, InterRegion, Region
@@ -50,10 +51,14 @@ class Wiring:
     links_of: dict[str, list[int]] = field(default_factory=dict)  # link indexes, interface order
 
     def index_links(self) -> None:
-        self.links_of = {name: [] for name in self.nodes}
-        for i, link in enumerate(self.links):
-            self.links_of[link.a].append(i)
-            self.links_of[link.b].append(i)
+        links_of: dict[str, list[int]] = {name: [] for name in self.nodes}
+        for i, (_, a, b, _, _) in enumerate(self.links):
+            links_of[a].append(i)
+            links_of[b].append(i)
+        self.links_of = links_of
+
+
+_stub = partial(tuple.__new__, LinkStub)  # LinkStub(*fields) without the Python-level __new__: 200k per plan
 
 
 def pair_key(a: str, b: str) -> str:
@@ -121,19 +126,33 @@ def fabric_uplink_speed(fabric: Fabric, intent: Intent) -> int:
     return fabric.uplink_speed or (hw.port_speed if hw else 0)
 
 
-def _fabric_links(region: Region, fabric: Fabric, intent: Intent) -> Iterator[LinkStub]:
+def _fabric_links(region: Region, fabric: Fabric, intent: Intent) -> list[LinkStub]:
+    """Every fabric switch's uplinks, spread evenly over its plane's BAG switches (overrides apply).
+
+    Parallel links between the same two switches are one shared immutable stub repeated: links are
+    told apart by their index, and building 145k tuples one by one is most of the wiring's cost."""
     speed = fabric_uplink_speed(fabric, intent)
     switches = region.bag.switches_per_plane
     overrides = {(o.plane, o.fabric_switch, o.bag_switch): o.links for o in fabric.link_overrides}
+    shares = [
+        even_share(fabric.uplinks_per_switch, switches, rotate=index - 1)
+        for index in range(1, fabric.switches_per_plane + 1)
+    ]
+    links: list[LinkStub] = []
     for plane in range(1, region.bag.planes + 1):
+        bags = [bag_name(region.name, plane, bag_switch) for bag_switch in range(1, switches + 1)]
         for index in range(1, fabric.switches_per_plane + 1):
-            counts = even_share(fabric.uplinks_per_switch, switches, rotate=index - 1)
+            counts = shares[index - 1]
             fabric_switch = fabric_switch_name(fabric, plane, index)
             for bag_switch in range(1, switches + 1):
-                count = overrides.get((plane, index, bag_switch), counts[bag_switch - 1])
-                bag = bag_name(region.name, plane, bag_switch)
-                for _ in range(count):
-                    yield LinkStub("fabric", bag, fabric_switch, speed, region.name)
+                count = (
+                    overrides.get((plane, index, bag_switch), counts[bag_switch - 1])
+                    if overrides
+                    else counts[bag_switch - 1]
+                )
+                if count:
+                    links += [_stub(("fabric", bags[bag_switch - 1], fabric_switch, speed, region.name))] * count
+    return links
 
 
 def inter_region_speed(pair: InterRegion, intent: Intent, region: Region) -> int:

@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -38,15 +36,14 @@ from generator.intent.loader import LoadedIntent, load_intent
 from generator.model import Device
 from generator.pipeline import Planned, plan_checked
 from generator.progress import ProgressFactory, no_progress
-from generator.render import cabling, docs
-from generator.render.engine import TEMPLATES, environment, render_device, template_for, templates_digest
+from generator.render import cabling, docs, uptodate
+from generator.render.engine import TEMPLATES, environment, render_device, template_for
 from generator.render.outdir import (
     AVD,
     Staging,
     claim_build_dir,
     locked,
     resolve_target,
-    write_atomic,
     write_failed,
 )
 
@@ -103,87 +100,6 @@ class BuildReport:
     audited: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[Finding] = field(default_factory=list)
-
-
-def code_digest() -> str:
-    """Hash of the generator's own source: a new generator version invalidates the build cache."""
-    digest = hashlib.sha256(generator.__version__.encode())
-    root = Path(generator.__file__).resolve().parent.parent
-    for package in ("generator", "validators"):
-        for path in sorted((root / package).rglob("*.py")):
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def _extras_intact(out: Path, manifest: dict[str, Any]) -> bool:
-    """The files beside the configs that the manifest promises are still there (cabling plan, docs)."""
-    pages = out / docs.DEVICES
-    try:
-        if (out / cabling.CSV_NAME).stat().st_size != manifest["cabling"]["bytes"]:
-            return False
-        if not (out / docs.DIRECTORY / docs.FABRIC_PAGE).is_file():
-            return False
-        return not manifest.get("docs") or all((pages / f"{name}.md").is_file() for name in manifest["devices"])
-    except (OSError, KeyError, TypeError, AttributeError):
-        return False
-
-
-def file_sha256(path: Path) -> str | None:
-    try:
-        with path.open("rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
-    except OSError:
-        return None
-
-
-def _stat_key(path: Path | str) -> list[int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-
-
-def _verified_cache(out: Path) -> Path:
-    """Where the stat cache of an output directory lives: in the user's cache directory, never in
-    out/ (the output stays the same bytes for the same intent)."""
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bag-generator" / "verified"
-    return root / (hashlib.sha256(os.fsencode(out.resolve())).hexdigest()[:32] + ".json")
-
-
-def record_verified(out: Path, names: list[str]) -> None:
-    """Remember the inode, size, mtime and ctime of every config as this build leaves it. Any write
-    to a file changes its ctime, which no user can set back: an unchanged stat means unchanged bytes,
-    and the next build hashes only the files whose stat differs. Only a cache: when it cannot be
-    written, the next build hashes every file."""
-    keys = {name: _stat_key(out / f"{name}.cfg") for name in names}
-    cache = _verified_cache(out)
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(cache, json.dumps(keys, separators=(",", ":"), sort_keys=True).encode())
-    except OSError:
-        pass
-
-
-def changed_configs(out: Path, manifest: dict[str, Any], trust_stat: bool = True) -> list[str]:
-    """Devices whose config in `out` is missing or not the bytes the manifest records, by sha256 (a
-    hand edit keeps the size as easily as not). With `trust_stat`, files whose stat matches what the
-    last build recorded are not read again. hashlib releases the GIL: threads use every core."""
-    devices = manifest.get("devices", {})
-    known: dict[str, Any] = {}
-    if trust_stat:
-        try:
-            loaded = json.loads(_verified_cache(out).read_bytes())
-            known = loaded if isinstance(loaded, dict) else {}
-        except (OSError, ValueError):
-            known = {}
-    root = str(out)
-    names = sorted(n for n in devices if not known.get(n) or known[n] != _stat_key(f"{root}/{n}.cfg"))
-    if not names:
-        return []
-    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
-        digests = pool.map(lambda n: file_sha256(out / f"{n}.cfg"), names, chunksize=64)
-        return [name for name, sha in zip(names, digests, strict=True) if sha != devices[name]["sha256"]]
 
 
 def drift_findings(out: Path, changed: list[str], action: str) -> list[Finding]:
@@ -515,29 +431,17 @@ def _build_locked(
     progress: ProgressFactory = no_progress,
     device_pages: bool = False,
 ) -> BuildReport:
-    code_and_templates = f"{templates_digest(templates)}:{code_digest()}"
-    key = hashlib.sha256(f"{loaded.digest}:{code_and_templates}:avd={avd}".encode()).hexdigest()
-    changed = changed_configs(out, previous) if previous is not None else []
-    intact = previous is not None and not changed and _extras_intact(out, previous)
+    code_and_templates = uptodate.code_and_templates(templates)
+    key = uptodate.input_key(loaded.digest, code_and_templates, avd)
+    changed = uptodate.changed_configs(out, previous) if previous is not None else []
     timings = {"load": time.perf_counter() - start}
     report = BuildReport(loaded.intent.name, shown_out)
     drift = drift_findings(shown_out, changed, "it is rendered again")
-    audited = previous is not None and all(e.get("audited") for e in previous.get("devices", {}).values())
-    has_pages = bool(previous and previous.get("docs"))
-    if (
-        not force
-        and previous
-        and intact
-        and previous.get("input_key") == key
-        and (audited or not audit)
-        and (has_pages or not device_pages)
-    ):
+    if not force and previous and uptodate.fresh(out, previous, key, audit, device_pages, changed):
         summary = previous.get("summary", {})
         report.devices, report.sessions = summary.get("devices", 0), summary.get("sessions", 0)
         report.lines, report.size = summary.get("lines", 0), summary.get("bytes", 0)
         report.up_to_date = True
-        if not _verified_cache(out).exists():  # hashed every file this time: remember their stat
-            record_verified(out, sorted(previous["devices"]))
         report.timings = {**timings, "total": time.perf_counter() - start}
         return report
 
@@ -575,7 +479,7 @@ def _build_locked(
     except BaseException:
         staging.abandon()
         raise
-    record_verified(out, [r.name for r in results])
+    uptodate.record_verified(out, [r.name for r in results])
     timings["commit"] = time.perf_counter() - t
     summary = manifest["summary"]
     report.devices, report.sessions = summary["devices"], summary["sessions"]

@@ -21,10 +21,10 @@ from typing import Any, NamedTuple
 
 from generator.compile.network import Plan
 from generator.model import PortRef
+from generator.render import outdir
 from generator.units import format_bps, speed_token
 
-CSV_NAME = "cabling.csv"
-DIRECTORY = "cabling"
+CSV_NAME, DIRECTORY = outdir.CABLING_CSV, outdir.CABLING_DIR
 COLUMNS = (
     "kind",
     "device",

@@ -23,12 +23,11 @@ from generator.analysis.capacity import Analysis
 from generator.compile.addressing import p2p_pools
 from generator.compile.network import Plan
 from generator.model import Device, LinkBandwidth, with_groups
+from generator.render import outdir
 from generator.render.cabling import Cable, device_markdown
 from generator.units import format_bps, speed_token
 
-DIRECTORY = "docs"
-DEVICES = "docs/devices"
-FABRIC_PAGE = "fabric.md"
+DIRECTORY, DEVICES, FABRIC_PAGE = outdir.DOCS_DIR, outdir.DOCS_DEVICES, outdir.FABRIC_PAGE
 FABRIC_SVG = "fabric.svg"
 
 

@@ -2,17 +2,24 @@
 
 Templates hold no logic beyond loops and formatting; StrictUndefined turns any reference to a field
 the model does not have into an error instead of an empty string in a router config.
+
+Rendering 5 M lines is the bulk of a build, so the compiled templates are made cheaper to run
+(`FastCodeGenerator`), with the same output and the same semantics: the pieces of one output line
+are yielded as one joined string instead of one generator step each (a 7-piece line cost 7 generator
+resumptions and 7 joins). Attribute lookups stay Jinja's own: a builtin `getattr` would be ~20%
+faster again, but dict keys and `x.y is defined` would then behave differently from Jinja.
 """
 
 from __future__ import annotations
 
-import hashlib
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
 
 import jinja2
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
 
 from generator.findings import Finding, InputError, Location
 from generator.model import Device, allowas_in, bandwidth_communities
@@ -23,9 +30,51 @@ from generator.platforms import template_filters
 TEMPLATES = Path(str(resources.files("generator") / "templates"))
 
 
+class FastCodeGenerator(CodeGenerator):
+    """Jinja2's code generator with one output line per generator step (see the module doc)."""
+
+    def visit_Output(self, node: nodes.Output, frame: Frame) -> None:  # noqa: N802 - Jinja2 visitor name
+        if frame.buffer is not None or frame.require_output_check:
+            super().visit_Output(node, frame)
+            return
+        finalize = self._make_finalize()
+        body: list[list[str] | nodes.Expr] = []  # as in CodeGenerator.visit_Output: constants folded
+        for child in node.nodes:
+            try:
+                if not (finalize.const or isinstance(child, nodes.TemplateData)):
+                    raise nodes.Impossible()
+                const = self._output_child_to_const(child, frame, finalize)
+            except (nodes.Impossible, Exception):
+                body.append(child)
+                continue
+            last = body[-1] if body else None
+            if isinstance(last, list):
+                last.append(const)
+            else:
+                body.append([const])
+        if len(body) <= 1:
+            super().visit_Output(node, frame)
+            return
+        self.writeline('yield "".join((')  # one generator step for the whole line
+        for item in body:
+            if isinstance(item, list):
+                self.write(self._output_const_repr(item) + ", ")
+            else:
+                self.newline(item)  # inside the parentheses: keeps the template line of each expression
+                self._output_child_pre(item, frame, finalize)
+                self.visit(item, frame)
+                self._output_child_post(item, frame, finalize)
+                self.write(", ")
+        self.write("))")
+
+
+class _Environment(jinja2.Environment):
+    code_generator_class = FastCodeGenerator
+
+
 @cache
 def environment(root: Path = TEMPLATES) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(str(root)),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -79,11 +128,3 @@ def _template_finding(exc: Exception, device: str) -> Finding:
         device=device,
         hint="the template uses something the device model does not have; fix the template (--templates)",
     )
-
-
-def templates_digest(root: Path = TEMPLATES) -> str:
-    """Hash of every template file: part of the build's cache key."""
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.j2")):
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()

@@ -29,13 +29,14 @@ from typing import Any
 
 from generator.catalogue import CATALOGUE
 from generator.findings import Finding, InputError, Location
-from generator.render import cabling, docs
 
 MANIFEST = "manifest.json"
 ANALYSIS = "analysis"
 AVD = "avd"
 # what a build writes beside the configs: the cabling plan, the docs, the AVD structured configs
-BUILD_EXTRAS = (cabling.CSV_NAME, cabling.DIRECTORY, docs.DIRECTORY, AVD)
+CABLING_CSV, CABLING_DIR = "cabling.csv", "cabling"  # the cabling plan: all of it, and one CSV per plane
+DOCS_DIR, DOCS_DEVICES, FABRIC_PAGE = "docs", "docs/devices", "fabric.md"
+BUILD_EXTRAS = (CABLING_CSV, CABLING_DIR, DOCS_DIR, AVD)
 ANALYSIS_FILES = ("analysis.json", "analysis.md", "analysis.mmd")
 
 # Finding codes raised here for the first time (issue 13); the catalogue takes them from this table.

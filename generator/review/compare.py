@@ -169,11 +169,50 @@ def _compare_chunk(sides: tuple[Side, Side, Path], candidates: list[str]) -> lis
         return [c for c in (_compare(base, head, n, shares, templates) for n in names) if c is not None]
 
 
+def candidates(base: Side, head: Side) -> list[str] | None:
+    """The devices whose fingerprint inputs may differ, found by comparing the two plans directly
+    (whole lists at C speed first); None when the plans are too different for that to pay (a
+    network-wide input changed, or links were added or removed and every index moved).
+
+    A device's fingerprint reads the network digest, its node, ASN and loopback index, the indexes
+    of its links and, per link, the link, its address slot, its far-side port and the peer's ASN.
+    So a device whose fingerprint differs has one of those differ, and is in this superset; the
+    workers still decide by fingerprint, so the review is the same as comparing every device."""
+    a, b = base.plan, head.plan
+    if base.digest != head.digest or len(a.wiring.links) != len(b.wiring.links):
+        return None
+    names: set[str] = set(a.wiring.nodes).symmetric_difference(b.wiring.nodes)
+    la, lb = a.layout, b.layout
+    if a.wiring.links != b.wiring.links or la.slot != lb.slot or la.b_port != lb.b_port:
+        for i, (x, y) in enumerate(zip(a.wiring.links, b.wiring.links, strict=True)):
+            if x != y or la.slot[i] != lb.slot[i] or la.b_port[i] != lb.b_port[i]:
+                names.update((x.a, x.b, y.a, y.b))
+    new_asn = {n for n in b.wiring.nodes if n in a.wiring.nodes and la.asn[n] != lb.asn[n]}
+    names |= new_asn
+    for name, node in b.wiring.nodes.items():
+        if name in names or name not in a.wiring.nodes:
+            continue
+        if (
+            node != a.wiring.nodes[name]
+            or la.loopback_index[name] != lb.loopback_index[name]
+            or a.wiring.links_of[name] != b.wiring.links_of[name]
+        ):
+            names.add(name)
+    for name in new_asn:  # its peers see another remote AS
+        for plan in (a, b):
+            for i in plan.wiring.links_of.get(name, ()):
+                names.update((plan.wiring.links[i].a, plan.wiring.links[i].b))
+    order = {n: k for k, n in enumerate(b.wiring.nodes)}
+    return sorted(names, key=lambda n: (order.get(n, len(order)), n))
+
+
 def compare_devices(
     base: Side, head: Side, jobs: int, templates: Path = TEMPLATES, progress: ProgressFactory = no_progress
 ) -> list[DeviceChange]:
     """Every device whose config differs, from workers that inherit both plans."""
-    names = [*head.plan.wiring.nodes, *(n for n in base.plan.wiring.nodes if n not in head.plan.wiring.nodes)]
+    names = candidates(base, head)
+    if names is None:
+        names = [*head.plan.wiring.nodes, *(n for n in base.plan.wiring.nodes if n not in head.plan.wiring.nodes)]
     chunks = [names[i :: jobs * 4] for i in range(jobs * 4)]
     workers = 1 if len(names) < PARALLEL_THRESHOLD else jobs
     shared = (base, head, templates)

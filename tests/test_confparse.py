@@ -1,0 +1,123 @@
+"""The fast ciscoconfparse2 front end builds exactly the tree the library builds on its own.
+
+ReadOnlyParse drops comment and blank lines, converts Junos braces itself and uses a linear parent
+lookup; each of those must leave every statement, its indentation and its parent unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+import yaml
+from ciscoconfparse2 import CiscoConfParse
+from ciscoconfparse2.ciscoconfparse2 import ConfigList, convert_junos_to_ios
+
+from generator.compile.network import expand
+from generator.intent.loader import load_intent
+from generator.pipeline import plan_checked
+from generator.render.engine import render_device
+from generator.validators import confparse
+from generator.validators.confparse import ReadOnlyParse, junos_to_indented
+from tests.conftest import _LAB_DATA
+from tests.test_audit import on_platform
+
+Tree = list[tuple[str, str, list[str]]]
+
+
+@contextmanager
+def library_parent_lookup() -> Iterator[None]:
+    """ciscoconfparse2 as shipped: its own (quadratic) parent cache."""
+    ConfigList._maintain_bootstrap_parent_cache = confparse.ORIGINAL_PARENT_CACHE
+    try:
+        yield
+    finally:
+        ConfigList._maintain_bootstrap_parent_cache = confparse._parent_cache
+
+
+def statements(parse: Any) -> Tree:
+    """Every statement with its parent and children, comments and blank lines left out."""
+    return [
+        (o.text, o.parent.text if o.parent is not o else "", [c.text for c in o.children if _statement(c)])
+        for o in parse.config_objs.data
+        if _statement(o)
+    ]
+
+
+def _statement(obj: Any) -> bool:
+    return bool(obj.text.strip()) and not obj.is_comment
+
+
+IRREGULAR = [
+    "! banner comment",
+    "a",
+    " b",
+    "  c",
+    "   d",
+    " e",
+    "!",
+    "  ! indented comment",
+    " f",
+    "   g",
+    "  h",
+    "",
+    "i",
+    "   j",
+    " k",
+    "  l",
+    "m",
+    "  n",
+    " o",
+    "   p",
+    "  q",
+]
+
+
+def test_the_linear_parent_lookup_finds_the_parents_the_library_finds() -> None:
+    with library_parent_lookup():
+        expected = statements(CiscoConfParse(IRREGULAR, syntax="ios", ignore_blank_lines=True))
+    assert statements(CiscoConfParse(IRREGULAR, syntax="ios", ignore_blank_lines=True)) == expected
+    assert statements(ReadOnlyParse(IRREGULAR, syntax="ios", ignore_blank_lines=True)) == expected
+
+
+JUNOS_EDGE_CASES = [
+    "system {\n    host-name x;  \n}\n",  # a trailing space keeps the semicolon, as in the library
+    "a { b; c { d; } }\ne {\n    f; g;\n}\n",  # several statements on one line
+    'p {\n  description "x { y } z";\n  then { accept; }\n}\n',  # braces inside a quoted string
+    "p {   \n  q ;\n  r;;\n  s; t;\n}\n",
+    'a {\n}\nb { }\nc {\n d "quoted\tstring";\n}\n',  # empty blocks, a tab inside quotes
+    '\tx {\n\ty\t"a\tb";\n}\n',  # tabs expanded the way pyparsing expands them
+    'x "unterminated { y;\n}\n',
+]
+
+
+@pytest.mark.parametrize("text", JUNOS_EDGE_CASES)
+def test_the_junos_brace_converter_matches_the_librarys_pyparsing_grammar(text: str) -> None:
+    lines = text.splitlines()
+    library = [line for line in convert_junos_to_ios(lines, comment_delimiters=["#"]) if line.strip()]
+    assert junos_to_indented(lines) == library
+
+
+@pytest.mark.parametrize("text", ["a {\n b;\n", "a;\n}\nb;\n"])
+def test_unbalanced_junos_braces_are_a_readable_error(text: str) -> None:
+    with pytest.raises(ValueError, match="unbalanced"):
+        junos_to_indented(text.splitlines())
+
+
+@pytest.mark.parametrize("platform", ["eos", "iosxr", "junos", "frr"])
+def test_a_rendered_config_parses_to_the_librarys_tree_on_every_platform(tmp_path: Any, platform: str) -> None:
+    data = on_platform(yaml.safe_load(yaml.safe_dump(_LAB_DATA)), platform)
+    path = tmp_path / "lab.yaml"
+    path.write_text(yaml.safe_dump(data))
+    plan = plan_checked(load_intent(path)).plan
+    lines = render_device(expand(plan, "east-bag-p1-s1")).splitlines()
+    syntax = "junos" if platform == "junos" else "ios"
+    with library_parent_lookup():
+        expected = statements(CiscoConfParse(lines, syntax=syntax, ignore_blank_lines=True))
+    found = statements(ReadOnlyParse(lines, syntax=syntax, ignore_blank_lines=True))
+    if platform == "junos":  # the library keeps Junos /* */ banners as statements; they state nothing
+        expected = [s for s in expected if not s[0].lstrip().startswith("/*")]
+    assert found == expected
+    assert len(found) > 20
