@@ -2,7 +2,8 @@
 
 One network namespace per device (plus a UTS namespace, so each FRR reports its own hostname), a veth
 pair per link named like the device's interfaces, zebra and bgpd per namespace with their own FRR
-pathspace (`-N`), and the rendered config loaded with `vtysh -b`. Fabric prefixes go on `lo` of the
+pathspace (`-N`), and the rendered config loaded with `vtysh -b`; lldpd per namespace with its own
+control socket, so the cabling can be checked against the intent. Fabric prefixes go on `lo` of the
 fabric switches that announce them. Everything created is recorded in a state file first, so
 `down` removes exactly that, even after a partial `up`.
 """
@@ -12,8 +13,10 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import json
+import re
 import shutil
 import subprocess
+import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -32,6 +35,7 @@ from generator.pipeline import plan_checked
 LAB_ROOT = Path("/run/bag-lab")
 FRR_BIN = Path("/usr/lib/frr")
 DAEMONS = ("zebra", "bgpd")
+STOP_TIMEOUT = 10.0  # seconds a daemon gets to exit after SIGTERM before SIGKILL
 
 
 class Veth(NamedTuple):
@@ -65,7 +69,18 @@ def lo_prefixes(plan: Plan, name: str) -> list[str]:
     return [f"{net.network_address + node.index}/{net.prefixlen}" for net in prefixes]
 
 
-def start_script(device: str) -> str:
+def lldp_socket(lab: str, device: str) -> Path:
+    return LAB_ROOT / lab / device / "lldpd.socket"
+
+
+def lldpd_config() -> str:
+    """Port IDs are interface names (what a cabling plan names); a short interval, so a re-cabled link
+    is seen within seconds (TTL = interval x hold = 10 s). lldpcli(8): `configure lldp portidsubtype`,
+    `configure lldp tx-interval`, `configure lldp tx-hold`."""
+    return "configure lldp portidsubtype ifname\nconfigure lldp tx-interval 2\nconfigure lldp tx-hold 5\n"
+
+
+def start_script(device: str, lab: str = "", interfaces: Iterable[str] = ()) -> str:
     lines = ["#!/bin/sh", f"# start the FRR daemons of {device} that are not running (inside its namespaces)"]
     for daemon in DAEMONS:
         pid = f"/var/run/frr/{device}/{daemon}.pid"
@@ -79,6 +94,17 @@ def start_script(device: str) -> str:
     lines.append(
         f'if [ -n "$started" ] && [ -s /etc/frr/{device}/frr.conf ]; then vtysh -N {device} -b >/dev/null 2>&1; fi'
     )
+    patterns = sorted({re.sub(r"\d.*$", "", name) + "*" for name in interfaces})
+    if lab and patterns and shutil.which("lldpd"):
+        # lldpd(8): -u control socket, -p pid file (one per namespace), -I the ports to speak LLDP on,
+        # -C '!*' chassis ID = system name (the UTS namespace's hostname), -k no kernel version,
+        # -O the lldpcli commands to run at start
+        here = LAB_ROOT / lab / device
+        lines.append(
+            f'p=$(cat {here}/lldpd.pid 2>/dev/null); if [ -z "$p" ] || ! kill -0 "$p" 2>/dev/null; then '
+            f"lldpd -u {here}/lldpd.socket -p {here}/lldpd.pid -I '{','.join(patterns)}' -C '!*' -k "
+            f"-O {here}/lldpd.conf || exit 1; fi"
+        )
     lines.append("exit 0")
     return "\n".join(lines) + "\n"
 
@@ -148,8 +174,11 @@ class Lab:
             for prefix in lo_prefixes(plan, device):
                 family = "-6" if ipaddress.ip_interface(prefix).version == 6 else "-4"
                 _run(["ip", family, "-n", device, "addr", "replace", prefix, "dev", "lo"])
+        ports = {
+            d: sorted({v.a_if for v in cabling if v.a == d} | {v.b_if for v in cabling if v.b == d}) for d in devices
+        }
         with ThreadPoolExecutor(max_workers=8) as pool:
-            list(pool.map(lambda d: self._frr(d, configs / f"{d}.cfg"), devices))
+            list(pool.map(lambda d: self._frr(d, configs / f"{d}.cfg", ports[d]), devices))
         return self.inventory(plan)
 
     def _namespace(self, device: str, exists: bool) -> None:
@@ -179,18 +208,19 @@ class Lab:
             ]
         )
 
-    def _frr(self, device: str, config: Path) -> None:
+    def _frr(self, device: str, config: Path, interfaces: list[str]) -> None:
         etc, run = Path(f"/etc/frr/{device}"), Path(f"/var/run/frr/{device}")
         fresh = not _running(device)
         for path in (etc, run, self.dir / device / "state"):
             path.mkdir(parents=True, exist_ok=True)
         script = self.dir / device / "start.sh"
-        script.write_text(start_script(device))
+        script.write_text(start_script(device, self.name, interfaces))
+        (self.dir / device / "lldpd.conf").write_text(lldpd_config())
         if fresh:
             shutil.copyfile(config, etc / "frr.conf")
             (etc / "vtysh.conf").write_text("service integrated-vtysh-config\n")
             _run(["chown", "-R", "frr:frr", str(etc), str(run)])
-            _run(_ns(device, "sh", str(script)))  # starts the daemons and boots frr.conf
+        _run(_ns(device, "sh", str(script)))  # starts what is not running (and boots frr.conf)
 
     def inventory(self, plan: Plan) -> Inventory:
         devices = {}
@@ -208,21 +238,35 @@ class Lab:
                     "pathspace": name,
                     "state_dir": str(self.dir / name / "state"),
                     "start_command": ["sh", str(self.dir / name / "start.sh")],
+                    "lldp_socket": str(lldp_socket(self.name, name)),
                 },
             )
         return Inventory(self.name, devices)
 
     # ------------------------------------------------------------------------------ down
 
+    def pids(self, device: str) -> list[int]:
+        """The running daemons of a device: zebra, bgpd and lldpd (lldpd's privilege-separated child
+        exits with its monitor)."""
+        files = [Path(f"/var/run/frr/{device}/{d}.pid") for d in DAEMONS] + [self.dir / device / "lldpd.pid"]
+        found = []
+        for pidfile in files:
+            try:
+                pid = int(pidfile.read_text().strip())
+                Path(f"/proc/{pid}").stat()
+                found.append(pid)
+            except (OSError, ValueError):
+                pass
+        return found
+
     def down(self) -> list[str]:
+        """Stop every daemon and wait until each has exited (SIGKILL after STOP_TIMEOUT), then remove the
+        namespaces and files `up` created."""
+        devices = self.state()["devices"]
+        pids = {device: self.pids(device) for device in devices}
+        stop_processes([p for group in pids.values() for p in group])
         removed = []
-        for device in self.state()["devices"]:
-            for daemon in DAEMONS:
-                try:
-                    pid = int(Path(f"/var/run/frr/{device}/{daemon}.pid").read_text().strip())
-                    _run(["kill", str(pid)], check=False)
-                except (OSError, ValueError):
-                    pass
+        for device in devices:
             if _run(["ip", "netns", "del", device], check=False).returncode == 0:
                 removed.append(device)
             uts = LAB_ROOT / "uts" / device
@@ -231,7 +275,45 @@ class Lab:
             shutil.rmtree(f"/etc/frr/{device}", ignore_errors=True)
             shutil.rmtree(f"/var/run/frr/{device}", ignore_errors=True)
         shutil.rmtree(self.dir, ignore_errors=True)
+        uts = LAB_ROOT / "uts"
+        for empty in (uts, LAB_ROOT):  # another lab may still use them: only when empty
+            try:
+                empty.rmdir()
+            except OSError:
+                pass
         return removed
+
+
+def stop_processes(pids: list[int], timeout: float = STOP_TIMEOUT) -> None:
+    """SIGTERM, wait until every process is gone, SIGKILL what is left after `timeout`."""
+    import os
+    import signal
+
+    def alive() -> list[int]:
+        left = []
+        for pid in pids:
+            try:
+                os.kill(pid, 0)
+                left.append(pid)
+            except ProcessLookupError:
+                pass
+            except PermissionError:
+                left.append(pid)
+        return left
+
+    for pid in alive():
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while (left := alive()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for pid in left:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + timeout
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def sessions(device: InventoryDevice) -> tuple[str, int, int, int]:

@@ -73,10 +73,12 @@ def expected_paths(
     wanted = list(wiring.nodes) if devices is None else list(devices)
     cumulative = intent.link_bandwidth.enabled and intent.link_bandwidth.bag_to_fabric == "cumulative"
     bag_cache: dict[str, dict[Destination, list[Path]]] = {}
+    totals: dict[str, dict[Destination, int]] = {}  # a BAG's bandwidth per destination, summed once
 
     def of_bag(name: str) -> dict[Destination, list[Path]]:
         if name not in bag_cache:
             bag_cache[name] = bag_paths(wiring, name, alive) if name not in dead else {}
+            totals[name] = {dest: sum(p.bps for p in via) for dest, via in bag_cache[name].items()}
         return bag_cache[name]
 
     result: dict[str, dict[Destination, list[Path]]] = {}
@@ -92,10 +94,10 @@ def expected_paths(
                 continue
             link = wiring.links[i]
             bag = link.a
-            for dest, via in of_bag(bag).items():
+            for dest in of_bag(bag):
                 if dest == own:
                     continue
-                bps = sum(p.bps for p in via) if cumulative else link.speed
+                bps = totals[bag][dest] if cumulative else link.speed
                 paths[dest].append(Path(i, bag, bps))
         result[name] = dict(paths)
     return result

@@ -1,0 +1,1 @@
+"""Deploy: reaching devices, running the lab, pushing configs, and checking what devices really do."""
