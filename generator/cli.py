@@ -240,9 +240,24 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--out", default="out", help="build output (default: out)")
 
     p = command("lab", cmd_lab, "run the intent as FRRouting in network namespaces on this machine")
-    p.add_argument("action", choices=("up", "down", "status"))
+    p.add_argument(
+        "action",
+        choices=("up", "down", "status", "verify", "cabling", "fail", "restore"),
+        help="up/down: start/remove the lab; status: sessions and FRR's RIB against the kernel; verify: "
+        "every kernel against the model's next hops and weights; cabling: LLDP against the intended wiring; "
+        "fail --scenario: cause a failure analyze reports and compare with its prediction; restore: undo it",
+    )
     intent_arg(p)
     p.add_argument("-o", "--out", default="out", help="build output with the FRR configs (default: out)")
+    p.add_argument(
+        "--scenario",
+        metavar="KIND:NAME",
+        help="for fail: link:DEVICE:INTERFACE, line-card:DEVICE:CARD, bag-switch:DEVICE, plane:REGION:PLANE, "
+        "data-hall:TAG or power-domain:TAG",
+    )
+    p.add_argument(
+        "--timeout", type=float, default=60.0, help="seconds to wait for convergence (verify, fail, restore)"
+    )
 
     p = command("push", cmd_push, "push rendered configs plane by plane (dry run unless --commit)")
     intent_arg(p)

@@ -11,13 +11,14 @@ fabric switches that announce them. Everything created is recorded in a state fi
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import json
 import re
 import shutil
 import subprocess
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -26,11 +27,18 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
+from generator.analysis.capacity import Scenario
 from generator.build import build
 from generator.cli import UsageError
 from generator.compile.network import Plan
+from generator.deploy.cabling import check_cabling
+from generator.deploy.failures import Failure, ScenarioError, interfaces_down, measure, parse_failure, usage
+from generator.deploy.kernel import device_kernel_findings
+from generator.deploy.verify import Verification, verify_until
+from generator.findings import Finding, sort_findings
 from generator.inventory import Inventory, InventoryDevice, connect, load_inventory
 from generator.pipeline import plan_checked
+from generator.units import format_bps
 
 LAB_ROOT = Path("/run/bag-lab")
 FRR_BIN = Path("/usr/lib/frr")
@@ -137,7 +145,7 @@ class Lab:
         state = self.state()
         known = sorted(set(state["devices"]) | set(devices))
         cables = sorted(list(v) for v in cabling) if cabling is not None else state.get("veths", [])
-        self.state_file.write_text(json.dumps({"devices": known, "veths": cables}, indent=1))
+        self.state_file.write_text(json.dumps({**state, "devices": known, "veths": cables}, indent=1))
 
     # ------------------------------------------------------------------------------ up
 
@@ -277,11 +285,40 @@ class Lab:
         shutil.rmtree(self.dir, ignore_errors=True)
         uts = LAB_ROOT / "uts"
         for empty in (uts, LAB_ROOT):  # another lab may still use them: only when empty
-            try:
+            with contextlib.suppress(OSError):
                 empty.rmdir()
-            except OSError:
-                pass
         return removed
+
+    # ------------------------------------------------------------------------------ failures
+
+    def fail(self, plan: Plan, failure: Failure) -> None:
+        """Set both ends of the failure's links down and stop the failed devices' daemons; recorded in
+        the state file first, so `restore` undoes it even after an interruption."""
+        state = self.state()
+        failed = state.get("failed", {"interfaces": [], "devices": []})
+        ends = interfaces_down(plan, failure)
+        failed["interfaces"] = sorted({tuple(e) for e in failed["interfaces"]} | set(ends))
+        failed["devices"] = sorted(set(failed["devices"]) | set(failure.nodes))
+        self._write_state({**state, "failed": failed})
+        for device, ifname in ends:
+            _run(["ip", "-n", device, "link", "set", ifname, "down"])
+        for device in failure.nodes:  # lldpd goes too: a dead switch speaks no LLDP
+            stop_processes(self.pids(device))
+
+    def restore(self) -> list[str]:
+        """Undo every recorded failure: daemons started (they boot their saved config), links up."""
+        state = self.state()
+        failed = state.get("failed", {"interfaces": [], "devices": []})
+        for device in failed["devices"]:
+            _run(_ns(device, "sh", str(self.dir / device / "start.sh")))
+        for device, ifname in failed["interfaces"]:
+            _run(["ip", "-n", device, "link", "set", ifname, "up"], check=False)
+        self._write_state({k: v for k, v in state.items() if k != "failed"})
+        return sorted(failed["devices"]) + [f"{d} {i}" for d, i in failed["interfaces"] if d not in failed["devices"]]
+
+    def _write_state(self, state: dict[str, Any]) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.state_file.write_text(json.dumps(state, indent=1))
 
 
 def stop_processes(pids: list[int], timeout: float = STOP_TIMEOUT) -> None:
@@ -307,36 +344,52 @@ def stop_processes(pids: list[int], timeout: float = STOP_TIMEOUT) -> None:
     while (left := alive()) and time.monotonic() < deadline:
         time.sleep(0.05)
     for pid in left:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     deadline = time.monotonic() + timeout
     while alive() and time.monotonic() < deadline:
         time.sleep(0.05)
 
 
-def sessions(device: InventoryDevice) -> tuple[str, int, int, int]:
-    """(device, established, configured, prefixes received) as NAPALM reports them."""
+def sessions(device: InventoryDevice) -> tuple[str, int, int, int, list[Finding]]:
+    """(device, established, configured, prefixes received, FRR/kernel differences) through NAPALM."""
     with connect(device) as driver:
         peers = driver.get_bgp_neighbors().get("global", {}).get("peers", {})
+        kernel = device_kernel_findings(device.name, driver)
+        if kernel:  # a route changing between the two reads is not a difference: read once more
+            kernel = device_kernel_findings(device.name, driver)
     up = sum(1 for p in peers.values() if p["is_up"])
     received = sum(max(af["received_prefixes"], 0) for p in peers.values() for af in p["address_family"].values())
-    return device.name, up, len(peers), received
+    return device.name, up, len(peers), received, kernel
+
+
+def lab_status(inventory: Inventory) -> tuple[Table, bool, list[Finding]]:
+    """Sessions per device and every route where the kernel forwards otherwise than FRR's RIB says."""
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        rows = list(pool.map(sessions, inventory.devices.values()))
+    table = Table(title=f"lab {inventory.name}: BGP sessions, FRR's RIB against the kernel")
+    for column in ("device", "established", "configured", "prefixes received", "kernel = RIB"):
+        table.add_column(column)
+    all_up = True
+    findings: list[Finding] = []
+    for name, up, total, received, kernel in rows:
+        ok = up == total and total > 0
+        all_up &= ok
+        findings += kernel
+        table.add_row(
+            name,
+            f"[{'green' if ok else 'red'}]{up}[/]",
+            str(total),
+            str(received),
+            "[green]yes[/]" if not kernel else f"[red]{len(kernel)} routes differ[/]",
+        )
+    return table, all_up, findings
 
 
 def status_table(inventory: Inventory) -> tuple[Table, bool]:
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        rows = list(pool.map(sessions, inventory.devices.values()))
-    table = Table(title=f"lab {inventory.name}: BGP sessions")
-    for column in ("device", "established", "configured", "prefixes received"):
-        table.add_column(column)
-    all_up = True
-    for name, up, total, received in rows:
-        ok = up == total and total > 0
-        all_up &= ok
-        table.add_row(name, f"[{'green' if ok else 'red'}]{up}[/]", str(total), str(received))
-    return table, all_up
+    """The status table, and whether every session is up and every kernel agrees with FRR."""
+    table, all_up, findings = lab_status(inventory)
+    return table, all_up and not findings
 
 
 def inventory_path(intent_name: str) -> Path:
@@ -352,13 +405,34 @@ def default_inventory(intent: str | Path, given: str | None) -> Path:
     return inventory_path(load_intent(intent).intent.name)
 
 
+def connector(inventory: Inventory) -> Callable[[str], Any]:
+    """name -> an open NAPALM driver (a context manager), for the deploy checks."""
+    return lambda name: connect(inventory.devices[name], inventory)
+
+
+def print_findings(console: Console, findings: list[Finding]) -> None:
+    for f in sort_findings(findings):
+        console.print(str(f), markup=False, highlight=False)
+
+
+def _capacity(console: Console, measured: Verification, predicted: Scenario | None = None) -> None:
+    for label, values, want in (
+        ("region pair", measured.pair_bps, predicted.pair_bps if predicted else None),
+        ("fabric", measured.fabric_bps, predicted.fabric_bps if predicted else None),
+    ):
+        for key, bps in values.items():
+            expected = f" (analyze predicts {format_bps(want.get(key, 0))})" if want is not None else ""
+            console.print(f"  {label} {key}: {format_bps(bps)} in service{expected}", markup=False)
+
+
 def run_lab(args: argparse.Namespace, console: Console) -> int:
     out = Path(args.out)
     if args.action == "status":
         inventory = load_inventory(default_inventory(args.intent, None))
-        table, all_up = status_table(inventory)
+        table, all_up, findings = lab_status(inventory)
         console.print(table)
-        return 0 if all_up else 1
+        print_findings(console, findings)
+        return 0 if all_up and not findings else 1
     from generator.intent.loader import load_intent
 
     loaded = load_intent(args.intent)
@@ -367,9 +441,55 @@ def run_lab(args: argparse.Namespace, console: Console) -> int:
         removed = lab.down()
         console.print(f"lab {lab.name}: removed {len(removed)} namespaces")
         return 0
-    build(args.intent, out)
-    inventory = lab.up(plan_checked(loaded).plan, out)
-    path = inventory_path(lab.name)
-    path.write_text(yaml.safe_dump(inventory.as_dict(), sort_keys=True))
-    console.print(f"lab {lab.name}: {len(inventory.devices)} FRR devices running; inventory {path}")
-    return 0
+    if args.action == "up":
+        build(args.intent, out)
+        inventory = lab.up(plan_checked(loaded).plan, out)
+        path = inventory_path(lab.name)
+        path.write_text(yaml.safe_dump(inventory.as_dict(), sort_keys=True))
+        console.print(f"lab {lab.name}: {len(inventory.devices)} FRR devices running; inventory {path}")
+        return 0
+    plan = plan_checked(loaded).plan
+    inventory = load_inventory(inventory_path(lab.name))
+    names = sorted(inventory.devices)
+    if args.action == "cabling":
+        findings = check_cabling(plan, names, connector(inventory))
+        print_findings(console, findings)
+        console.print(
+            f"lab {lab.name}: LLDP of {len(names)} devices against the intended wiring: {len(findings)} findings"
+        )
+        return 1 if findings else 0
+    if args.action == "verify":
+        result, seconds = verify_until(plan, names, connector(inventory), args.timeout)
+        print_findings(console, result.findings)
+        console.print(
+            f"lab {lab.name}: {result.devices} devices, {result.prefixes} (device, prefix) pairs: kernel "
+            f"{'matches' if not result.findings else 'differs from'} the model ({seconds:.1f}s)",
+            markup=False,
+        )
+        _capacity(console, result)
+        return 1 if result.findings else 0
+    if args.action == "fail":
+        if not args.scenario:
+            raise UsageError(f"lab fail needs --scenario KIND:NAME ({usage()})")
+        try:
+            failure = parse_failure(plan, args.scenario)
+        except ScenarioError as exc:
+            raise UsageError(str(exc)) from None
+        lab.fail(plan, failure)
+        measured = measure(plan, names, connector(inventory), failure, args.timeout)
+    else:  # restore
+        restored = lab.restore()
+        console.print(
+            f"lab {lab.name}: restored {', '.join(restored) or 'nothing (no failure recorded)'}", markup=False
+        )
+        measured = measure(plan, names, connector(inventory), None, args.timeout)
+    p = measured.predicted
+    print_findings(console, measured.findings)
+    console.print(
+        f"lab {lab.name}: {p.kind} {p.name}: after {measured.seconds:.1f}s the kernels "
+        f"{'match' if not measured.findings else 'do not match'} the prediction "
+        f"({len(p.weights)} devices with new weights, {measured.verification.devices} devices checked)",
+        markup=False,
+    )
+    _capacity(console, measured.verification, p)
+    return 1 if measured.findings else 0

@@ -156,6 +156,7 @@ class Verification:
     prefixes: int  # (device, prefix) pairs checked
     pair_bps: dict[str, int]  # measured: inter-region links the kernels at both ends forward over
     fabric_bps: dict[str, int]  # measured: BAG-to-fabric links in service
+    kernels: dict[str, Table]  # what was read
 
 
 def check(
@@ -175,7 +176,7 @@ def check(
         checked += len(scope)
         findings += forwarding_findings(name, expected[name], kernels[name], scope)
     pair_bps, fabric_bps = measured_capacity(plan, kernels)
-    return Verification(findings, len(expected), checked, pair_bps, fabric_bps)
+    return Verification(findings, len(expected), checked, pair_bps, fabric_bps, kernels)
 
 
 def measured_capacity(plan: Plan, kernels: dict[str, Table]) -> tuple[dict[str, int], dict[str, int]]:
