@@ -438,8 +438,10 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
 
     # ------------------------------------------------------------------------------ kernel and LLDP
 
-    def get_kernel_routes(self, destination: str = "") -> dict[str, list[dict[str, Any]]]:
-        """What the kernel forwards (not what FRR believes it installed): the main table's IPv4 and
+    def _kernel_routes(self, destination: str = "") -> dict[str, list[dict[str, Any]]]:
+        """See `get_kernel_routes` (NAPALM's conformance test allows no public method of our own).
+
+        What the kernel forwards (not what FRR believes it installed): the main table's IPv4 and
         IPv6 routes, or the one `destination` prefix, from `ip -j route`.
 
         {prefix: [{"next_hop", "outgoing_interface", "weight", "protocol"}]}, next hops sorted by
@@ -499,6 +501,16 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]
                 }
             )
         return dict(sorted(result.items(), key=lambda kv: _natural(kv[0])))
+
+
+def get_kernel_routes(driver: FRRDriver, destination: str = "") -> dict[str, list[dict[str, Any]]]:
+    """What the router's kernel forwards, not what FRR believes it installed: the main table's IPv4 and
+    IPv6 routes (or the one `destination` prefix) from `ip -j route`, through the driver's transport
+    (namespace or SSH). {prefix: [{"next_hop", "outgoing_interface", "weight", "protocol"}]}, next hops
+    sorted by interface; dead or linkdown next hops left out; of several routes to one prefix, the
+    lowest metric. A function beside the driver rather than a method: NAPALM's conformance test
+    (`test_method_signatures`) rejects public methods that `NetworkDriver` does not define."""
+    return driver._kernel_routes(destination)
 
 
 def _first(values: Any) -> dict[str, Any]:

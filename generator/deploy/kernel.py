@@ -2,9 +2,10 @@
 
 FRR's `show ip route` says what zebra believes it installed; after a link flap FRR 8.4 can believe
 three UCMP next hops while the kernel forwards over two (issue 15, defect 1). Every check that
-claims "the weights are right" reads the kernel through `kernel_table` (the NAPALM driver's
-`get_kernel_routes`, i.e. `ip -j route` on the router), and `rib_kernel_findings` names every
-route where the two disagree.
+claims "the weights are right" reads the kernel through `kernel_table` (`napalm_frr.get_kernel_routes`,
+i.e. `ip -j route` on the router through the driver's transport), and `rib_kernel_findings` names
+every route where the two disagree. Other platforms have no Linux kernel to read:
+`KernelUnavailableError` says so, and the caller falls back to the platform's own getters.
 """
 
 from __future__ import annotations
@@ -47,11 +48,19 @@ class Hop(NamedTuple):
 Table = dict[str, frozenset[Hop]]  # prefix -> next hops
 
 
+class KernelUnavailableError(Exception):
+    """The device's driver cannot read a Linux kernel's forwarding table (not FRR)."""
+
+
 def kernel_table(driver: Any, destination: str = "", protocols: Iterable[str] = PROTOCOLS) -> Table:
-    """What the device's kernel forwards, per prefix (IPv4 and IPv6), through `get_kernel_routes`."""
+    """What the device's kernel forwards, per prefix (IPv4 and IPv6, or the one `destination`)."""
+    from napalm_frr import FRRDriver, get_kernel_routes
+
+    if not isinstance(driver, FRRDriver):
+        raise KernelUnavailableError(f"{getattr(driver, 'hostname', '?')}: kernel routes are readable on FRR only")
     wanted = set(protocols)
     table: Table = {}
-    for prefix, hops in driver.get_kernel_routes(destination).items():
+    for prefix, hops in get_kernel_routes(driver, destination).items():
         kept = frozenset(
             Hop(h["outgoing_interface"], h["next_hop"], int(h["weight"])) for h in hops if h["protocol"] in wanted
         )

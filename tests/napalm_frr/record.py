@@ -1,6 +1,6 @@
 """Record mocked data for test_getters.py from a running lab device (run as root after `lab up`).
 
-python -m tests.napalm_frr.record east-bag-p1-s1
+python -m tests.napalm_frr.record east-bag-p1-s1 [test_get_lldp_neighbors ...]   (default: every getter)
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ GETTERS: dict[str, Any] = {
     "test_get_bgp_neighbors_detail": lambda d: d.get_bgp_neighbors_detail(),
     "test_get_route_to": lambda d: d.get_route_to(ROUTE, "bgp"),
     "test_get_route_to_longer": lambda d: d.get_route_to(ROUTE, "bgp", longer=True),
+    "test_get_lldp_neighbors": lambda d: d.get_lldp_neighbors(),
+    "test_get_lldp_neighbors_detail": lambda d: d.get_lldp_neighbors_detail(),
     "test_get_config": lambda d: d.get_config(),
     "test_get_config_filtered": lambda d: [d.get_config(retrieve=r) for r in ("running", "startup", "candidate")][-1],
     "test_get_config_sanitized": lambda d: d.get_config(sanitized=True),
@@ -48,10 +50,14 @@ class Recorder(NetnsTransport):
         return result
 
 
-def main(device: str) -> None:
-    driver = FRRDriver(device, "", "", optional_args={"netns": device, "uts": f"/run/bag-lab/uts/{device}"})
+def main(device: str, only: list[str]) -> None:
+    socket = f"/run/bag-lab/lab/{device}/lldpd.socket"
+    args = {"netns": device, "uts": f"/run/bag-lab/uts/{device}", "lldp_socket": socket}
+    driver = FRRDriver(device, "", "", optional_args=args)
     driver.open()
     for test, getter in GETTERS.items():
+        if only and test not in only:
+            continue
         recorder = Recorder(device, f"/run/bag-lab/uts/{device}")
         driver._transport = recorder
         result = json.loads(json.dumps(getter(driver)).replace(ROUTE, "1.0.4.0/24"))
@@ -63,4 +69,4 @@ def main(device: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2:])
