@@ -133,9 +133,9 @@ class Lab:
         self.dir = LAB_ROOT / name
         self.state_file = self.dir / "state.json"
 
-    def state(self) -> dict[str, list[Any]]:
+    def state(self) -> dict[str, Any]:
         try:
-            data: dict[str, list[Any]] = json.loads(self.state_file.read_text())
+            data: dict[str, Any] = json.loads(self.state_file.read_text())
             return data
         except (OSError, ValueError):
             return {"devices": [], "veths": []}
@@ -295,7 +295,7 @@ class Lab:
         """Set both ends of the failure's links down and stop the failed devices' daemons; recorded in
         the state file first, so `restore` undoes it even after an interruption."""
         state = self.state()
-        failed = state.get("failed", {"interfaces": [], "devices": []})
+        failed: dict[str, Any] = state.get("failed", {"interfaces": [], "devices": []})
         ends = interfaces_down(plan, failure)
         failed["interfaces"] = sorted({tuple(e) for e in failed["interfaces"]} | set(ends))
         failed["devices"] = sorted(set(failed["devices"]) | set(failure.nodes))
@@ -308,7 +308,7 @@ class Lab:
     def restore(self) -> list[str]:
         """Undo every recorded failure: daemons started (they boot their saved config), links up."""
         state = self.state()
-        failed = state.get("failed", {"interfaces": [], "devices": []})
+        failed: dict[str, Any] = state.get("failed", {"interfaces": [], "devices": []})
         for device in failed["devices"]:
             _run(_ns(device, "sh", str(self.dir / device / "start.sh")))
         for device, ifname in failed["interfaces"]:
