@@ -52,10 +52,16 @@ def lab(tmp_path_factory: pytest.TempPathFactory, lab_lock: None) -> Iterator[Pa
     intent = root / "intent.yaml"
     intent.write_text(yaml.safe_dump(kernel_lab_intent(), sort_keys=False))
     assert main(["lab", "up", str(intent), "-o", str(root / "out")]) == 0
+    lab_ = Lab(NAME)
     try:
         yield intent
     finally:
-        Lab(NAME).down()
+        pids = [pid for device in lab_.state()["devices"] for pid in lab_.pids(device)]
+        lab_.down()
+        # defect 6: `down` returns only when every daemon has exited, and leaves no empty uts folder
+        assert pids and not [pid for pid in pids if Path(f"/proc/{pid}").exists()]
+        uts = LAB_ROOT / "uts"
+        assert not uts.exists() or any(uts.iterdir())
 
 
 @pytest.fixture(scope="module")
