@@ -321,22 +321,22 @@ class Lab:
         self.state_file.write_text(json.dumps(state, indent=1))
 
 
+def process_alive(pid: int) -> bool:
+    """Running, not exited (a zombie waiting for its parent to reap it has exited)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
 def stop_processes(pids: list[int], timeout: float = STOP_TIMEOUT) -> None:
     """SIGTERM, wait until every process is gone, SIGKILL what is left after `timeout`."""
     import os
     import signal
 
     def alive() -> list[int]:
-        left = []
-        for pid in pids:
-            try:
-                os.kill(pid, 0)
-                left.append(pid)
-            except ProcessLookupError:
-                pass
-            except PermissionError:
-                left.append(pid)
-        return left
+        return [pid for pid in pids if process_alive(pid)]
 
     for pid in alive():
         os.kill(pid, signal.SIGTERM)

@@ -24,7 +24,7 @@ from generator.deploy.kernel import device_kernel_findings, kernel_table
 from generator.deploy.verify import verify_until
 from generator.intent.loader import load_intent
 from generator.inventory import Inventory, load_inventory
-from generator.lab import LAB_ROOT, Lab, connector, inventory_path, lab_status
+from generator.lab import LAB_ROOT, Lab, connector, inventory_path, lab_status, process_alive
 from generator.pipeline import plan_checked
 
 from .conftest import LAB, frr_required, need
@@ -59,7 +59,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory, lab_lock: None) -> Iterator[Pa
         pids = [pid for device in lab_.state()["devices"] for pid in lab_.pids(device)]
         lab_.down()
         # defect 6: `down` returns only when every daemon has exited, and leaves no empty uts folder
-        assert pids and not [pid for pid in pids if Path(f"/proc/{pid}").exists()]
+        assert pids and not [pid for pid in pids if process_alive(pid)]
         uts = LAB_ROOT / "uts"
         assert not uts.exists() or any(uts.iterdir())
 
@@ -75,7 +75,7 @@ def inventory(lab: Path) -> Inventory:
 
 
 def converged(plan: Plan, inventory: Inventory, timeout: float = 60) -> None:
-    result, seconds = verify_until(plan, sorted(inventory.devices), connector(inventory), timeout)
+    result, _ = verify_until(plan, sorted(inventory.devices), connector(inventory), timeout)
     assert not result.findings, "\n".join(map(str, result.findings))
 
 
@@ -104,7 +104,7 @@ def test_the_kernel_check_names_device_prefix_and_next_hops(
         assert main(["lab", "verify", str(lab), "--timeout", "0"]) == 1
         assert "BAG301 10.102.0.0/16: the kernel forwards via swp1 33/swp2 33" in capsys.readouterr().out
     finally:
-        every = [arg for h in hops for arg in ("nexthop", "via", h.gateway, "dev", h.interface, "weight", str(h.weight))]
+        every = [a for h in hops for a in ("nexthop", "via", h.gateway, "dev", h.interface, "weight", str(h.weight))]
         subprocess.run([*three, *every], check=True)
     assert main(["lab", "status", str(lab)]) == 0
 
@@ -172,7 +172,8 @@ def test_lab_fail_and_restore_from_the_command_line(lab: Path, capsys: pytest.Ca
     capsys.readouterr()
     assert main(["lab", "fail", str(lab), "--scenario", "link:reast-bag-p1-s1:swp8"]) == 0
     out = capsys.readouterr().out
-    assert "the kernels match the prediction" in out and "reast~rwest: 5.6 Tbps in service (analyze predicts 5.6 Tbps)" in out
+    assert "the kernels match the prediction" in out
+    assert "reast~rwest: 5.6 Tbps in service (analyze predicts 5.6 Tbps)" in out
     assert main(["lab", "restore", str(lab)]) == 0
     assert "reast~rwest: 6.4 Tbps in service (analyze predicts 6.4 Tbps)" in capsys.readouterr().out
     assert main(["lab", "fail", str(lab), "--scenario", "bag-switch:nowhere"]) == 2
