@@ -138,15 +138,24 @@ def _fmt_share(want: dict[str, int]) -> str:
 # ---------------------------------------------------------------------------------------- reading the lab
 
 
-def read_kernels(names: Iterable[str], connect: Callable[[str], Any], workers: int = 8) -> dict[str, Table]:
-    """Every device's kernel table, read in parallel through its NAPALM driver."""
+def read_kernels(
+    names: Iterable[str], connect: Callable[[str], Any], workers: int = 8
+) -> tuple[dict[str, Table], list[Finding]]:
+    """Every device's kernel table, read in parallel through its NAPALM driver; a device that cannot be
+    read is a finding (BAG301: what it forwards cannot be seen), not a crash."""
 
-    def read(name: str) -> tuple[str, Table]:
-        with connect(name) as driver:
-            return name, kernel_table(driver)
+    def read(name: str) -> tuple[str, Table | Finding]:
+        try:
+            with connect(name) as driver:
+                return name, kernel_table(driver)
+        except Exception as exc:
+            text = f"cannot read the kernel: {type(exc).__name__}: {exc}"
+            return name, Finding("BAG301", text, device=name, hint=CODES["BAG301"][2])
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return dict(pool.map(read, list(names)))
+        results = list(pool.map(read, list(names)))
+    tables = {n: r for n, r in results if not isinstance(r, Finding)}
+    return tables, [r for _, r in results if isinstance(r, Finding)]
 
 
 @dataclass
@@ -234,7 +243,9 @@ def verify_until(
     dead = set(failed_nodes)
     alive = [d for d in devices if d not in dead]
     while True:
-        result = check(plan, read_kernels(alive, connect), failed_links, dead)
+        kernels, unreadable = read_kernels(alive, connect)
+        result = check(plan, kernels, failed_links, dead)
+        result.findings = unreadable + result.findings
         elapsed = time.monotonic() - start
         if settled(result) or elapsed > timeout:
             return result, elapsed
