@@ -32,19 +32,24 @@ class Path(NamedTuple):
 Destination = str  # "fabric:<name>" or "region:<name>"
 
 
-def _alive(wiring: Wiring, failed_links: set[int], failed_nodes: set[str]) -> list[bool]:
-    nodes = wiring.nodes
-    return [
-        i not in failed_links
-        and link.a not in failed_nodes
-        and link.b not in failed_nodes
-        and not nodes[link.a].drained
-        and not nodes[link.b].drained
-        for i, link in enumerate(wiring.links)
-    ]
+class _Alive:
+    """Whether a link carries traffic, decided when asked: a scenario touches few of a network's links."""
+
+    def __init__(self, wiring: Wiring, failed_links: set[int], failed_nodes: set[str]) -> None:
+        self.wiring, self.failed_links, self.failed_nodes = wiring, failed_links, failed_nodes
+
+    def __getitem__(self, i: int) -> bool:
+        link, nodes = self.wiring.links[i], self.wiring.nodes
+        return (
+            i not in self.failed_links
+            and link.a not in self.failed_nodes
+            and link.b not in self.failed_nodes
+            and not nodes[link.a].drained
+            and not nodes[link.b].drained
+        )
 
 
-def bag_paths(wiring: Wiring, name: str, alive: list[bool]) -> dict[Destination, list[Path]]:
+def bag_paths(wiring: Wiring, name: str, alive: _Alive) -> dict[Destination, list[Path]]:
     """Next hops of one BAG switch, per destination."""
     paths: dict[Destination, list[Path]] = defaultdict(list)
     for i in wiring.links_of[name]:
@@ -68,7 +73,7 @@ def expected_paths(
     """Next hops per device and destination, with the bandwidth each one is weighted by."""
     if not wiring.links_of:
         wiring.index_links()
-    alive = _alive(wiring, set(failed_links), set(failed_nodes))
+    alive = _Alive(wiring, set(failed_links), set(failed_nodes))
     dead = set(failed_nodes)
     wanted = list(wiring.nodes) if devices is None else list(devices)
     cumulative = intent.link_bandwidth.enabled and intent.link_bandwidth.bag_to_fabric == "cumulative"
