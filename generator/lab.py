@@ -93,7 +93,7 @@ def start_script(device: str, lab: str = "", interfaces: Iterable[str] = ()) -> 
     for daemon in DAEMONS:
         pid = f"/var/run/frr/{device}/{daemon}.pid"
         lines.append(
-            f'p=$(cat {pid} 2>/dev/null); if [ -z "$p" ] || ! kill -0 "$p" 2>/dev/null; then '
+            f'p=$(cat {pid} 2>/dev/null); if [ "$(cat /proc/$p/comm 2>/dev/null)" != {daemon} ]; then '
             f"{FRR_BIN}/{daemon} -d -N {device} -A 127.0.0.1 || exit 1; started=1; fi"
         )
     # like watchfrr: a restarted daemon boots from the saved config. Without this, its route-maps
@@ -109,7 +109,7 @@ def start_script(device: str, lab: str = "", interfaces: Iterable[str] = ()) -> 
         # -O the lldpcli commands to run at start
         here = LAB_ROOT / lab / device
         lines.append(
-            f'p=$(cat {here}/lldpd.pid 2>/dev/null); if [ -z "$p" ] || ! kill -0 "$p" 2>/dev/null; then '
+            f'p=$(cat {here}/lldpd.pid 2>/dev/null); if [ "$(cat /proc/$p/comm 2>/dev/null)" != lldpd ]; then '
             f"lldpd -u {here}/lldpd.socket -p {here}/lldpd.pid -I '{','.join(patterns)}' -C '!*' -k "
             f"-O {here}/lldpd.conf || exit 1; fi"
         )
@@ -117,14 +117,19 @@ def start_script(device: str, lab: str = "", interfaces: Iterable[str] = ()) -> 
     return "\n".join(lines) + "\n"
 
 
+def daemon_pid(pidfile: Path, name: str) -> int | None:
+    """The pid in `pidfile` if that process is still `name`: a pid file outlives its daemon, and on a
+    busy machine its number is soon another process's (which must be neither trusted nor killed)."""
+    try:
+        pid = int(pidfile.read_text().strip())
+        comm = Path(f"/proc/{pid}/comm").read_text().strip()
+    except (OSError, ValueError):
+        return None
+    return pid if comm == name else None
+
+
 def _running(device: str) -> bool:
-    for daemon in DAEMONS:
-        pid = Path(f"/var/run/frr/{device}/{daemon}.pid")
-        try:
-            Path(f"/proc/{int(pid.read_text().strip())}").stat()
-        except (OSError, ValueError):
-            return False
-    return True
+    return all(daemon_pid(Path(f"/var/run/frr/{device}/{d}.pid"), d) for d in DAEMONS)
 
 
 class Lab:
@@ -256,16 +261,9 @@ class Lab:
     def pids(self, device: str) -> list[int]:
         """The running daemons of a device: zebra, bgpd and lldpd (lldpd's privilege-separated child
         exits with its monitor)."""
-        files = [Path(f"/var/run/frr/{device}/{d}.pid") for d in DAEMONS] + [self.dir / device / "lldpd.pid"]
-        found = []
-        for pidfile in files:
-            try:
-                pid = int(pidfile.read_text().strip())
-                Path(f"/proc/{pid}").stat()
-                found.append(pid)
-            except (OSError, ValueError):
-                pass
-        return found
+        files = [(Path(f"/var/run/frr/{device}/{d}.pid"), d) for d in DAEMONS]
+        files.append((self.dir / device / "lldpd.pid", "lldpd"))
+        return [pid for pidfile, name in files if (pid := daemon_pid(pidfile, name)) is not None]
 
     def down(self) -> list[str]:
         """Stop every daemon and wait until each has exited (SIGKILL after STOP_TIMEOUT), then remove the
@@ -304,6 +302,10 @@ class Lab:
             _run(["ip", "-n", device, "link", "set", ifname, "down"])
         for device in failure.nodes:  # lldpd goes too: a dead switch speaks no LLDP
             stop_processes(self.pids(device))
+            for pidfile in [Path(f"/var/run/frr/{device}/{d}.pid") for d in DAEMONS] + [
+                self.dir / device / "lldpd.pid"
+            ]:
+                pidfile.unlink(missing_ok=True)
 
     def restore(self) -> list[str]:
         """Undo every recorded failure: daemons started (they boot their saved config), links up."""
