@@ -33,6 +33,11 @@ CODES = {
         "unexpected: LLDP sees a cable between ports that the intent does not use",
         "remove the cable, or add the link to the intent",
     ),
+    "BAG307": (
+        "error",
+        "a device's LLDP neighbours cannot be read, so its cabling is unchecked",
+        "start lldpd on the device (the lab starts it with the FRR daemons: `lab up`)",
+    ),
 }
 
 End = tuple[str, str]  # (device, interface)
@@ -113,18 +118,28 @@ def cabling_findings(intended: dict[End, End], observed: set[frozenset[End]], re
     return findings
 
 
-def read_lldp(names: Iterable[str], connect: Callable[[str], Any], workers: int = 8) -> dict[str, Any]:
-    """Every device's `get_lldp_neighbors`, in parallel."""
+def read_lldp(
+    names: Iterable[str], connect: Callable[[str], Any], workers: int = 8
+) -> tuple[dict[str, Any], list[Finding]]:
+    """Every device's `get_lldp_neighbors`, in parallel; a device that cannot be read is BAG307."""
 
     def read(name: str) -> tuple[str, Any]:
-        with connect(name) as driver:
-            return name, driver.get_lldp_neighbors()
+        try:
+            with connect(name) as driver:
+                return name, driver.get_lldp_neighbors()
+        except Exception as exc:
+            text = f"cannot read LLDP neighbours: {type(exc).__name__}: {exc}"
+            return name, Finding("BAG307", text, device=name, hint=CODES["BAG307"][2])
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return dict(pool.map(read, list(names)))
+        results = list(pool.map(read, list(names)))
+    return (
+        {n: r for n, r in results if not isinstance(r, Finding)},
+        [r for _, r in results if isinstance(r, Finding)],
+    )
 
 
 def check_cabling(plan: Plan, names: Iterable[str], connect: Callable[[str], Any]) -> list[Finding]:
     """LLDP against the intended wiring, for the devices `names` (all of the plan's, usually)."""
-    devices = list(names)
-    return cabling_findings(intended_cables(plan), observed_cables(read_lldp(devices, connect)), devices)
+    neighbors, unreadable = read_lldp(list(names), connect)
+    return unreadable + cabling_findings(intended_cables(plan), observed_cables(neighbors), neighbors)
