@@ -258,12 +258,15 @@ class Lab:
 
     # ------------------------------------------------------------------------------ down
 
+    def pid_files(self, device: str) -> list[tuple[Path, str]]:
+        """(pid file, process name) of a device's daemons: zebra, bgpd and lldpd."""
+        return [(Path(f"/var/run/frr/{device}/{d}.pid"), d) for d in DAEMONS] + [
+            (self.dir / device / "lldpd.pid", "lldpd")
+        ]
+
     def pids(self, device: str) -> list[int]:
-        """The running daemons of a device: zebra, bgpd and lldpd (lldpd's privilege-separated child
-        exits with its monitor)."""
-        files = [(Path(f"/var/run/frr/{device}/{d}.pid"), d) for d in DAEMONS]
-        files.append((self.dir / device / "lldpd.pid", "lldpd"))
-        return [pid for pidfile, name in files if (pid := daemon_pid(pidfile, name)) is not None]
+        """The running daemons of a device (lldpd's privilege-separated child exits with its monitor)."""
+        return [pid for pidfile, name in self.pid_files(device) if (pid := daemon_pid(pidfile, name)) is not None]
 
     def down(self) -> list[str]:
         """Stop every daemon and wait until each has exited (SIGKILL after STOP_TIMEOUT), then remove the
@@ -302,9 +305,7 @@ class Lab:
             _run(["ip", "-n", device, "link", "set", ifname, "down"])
         for device in failure.nodes:  # lldpd goes too: a dead switch speaks no LLDP
             stop_processes(self.pids(device))
-            for pidfile in [Path(f"/var/run/frr/{device}/{d}.pid") for d in DAEMONS] + [
-                self.dir / device / "lldpd.pid"
-            ]:
+            for pidfile, _ in self.pid_files(device):
                 pidfile.unlink(missing_ok=True)
 
     def restore(self) -> list[str]:
