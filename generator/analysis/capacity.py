@@ -7,6 +7,7 @@ whole analysis of a 12,000-device network takes about a second.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Any
 from generator.compile.network import Plan
 from generator.compile.ucmp import expected_paths
 from generator.findings import Finding
+from generator.forked import fork_map
 from generator.intent.loader import LoadedIntent
 from validators.intent import finding
 
@@ -264,22 +266,44 @@ def analyze_plan(loaded: LoadedIntent, plan: Plan, failures: bool = True) -> Ana
                         "add inter-region links_per_switch",
                     )
                 )
-    scenarios = list(failure_scenarios(plan, base)) if failures else []
+    scenarios = failure_scenarios(plan, base) if failures else []
     topology = {f"{p.between[0]}~{p.between[1]}": p.topology for p in intent.inter_region}
     return Analysis(intent.name, planes, base_pair, topology, ratio, base_fabric, scenarios, findings)
 
 
-def failure_scenarios(plan: Plan, base: Base) -> Iterable[Scenario]:
-    nodes, links = plan.wiring.nodes, plan.wiring.links
+Spec = tuple[str, str, set[int], set[str]]  # kind, name, dead links, failed devices
+
+PARALLEL_FROM = 2000  # devices: below this, forking costs more than the weights of every scenario
+
+
+def _scenarios_of(state: tuple[Plan, Base], specs: list[Spec]) -> list[Scenario]:
+    plan, base = state
     baseline = BaselineShares(plan)
+    return [scenario(plan, kind, name, dead, nodes, base, baseline) for kind, name, dead, nodes in specs]
+
+
+def failure_scenarios(plan: Plan, base: Base, jobs: int | None = None) -> list[Scenario]:
+    """Every scenario, in report order; on a large network spread over `jobs` forked workers (default:
+    every core): each predicts the weights of thousands of devices."""
+    specs = list(failure_specs(plan, base))
+    workers = (jobs or os.cpu_count() or 1) if len(plan.wiring.nodes) >= PARALLEL_FROM else 1
+    chunks = [specs[i::workers] for i in range(workers)]
+    done = fork_map(_scenarios_of, (plan, base), chunks, workers)
+    order = {id(spec): n for n, spec in enumerate(specs)}
+    ranked = sorted(zip((order[id(s)] for chunk in chunks for s in chunk), done, strict=True), key=lambda x: x[0])
+    return [s for _, s in ranked]
+
+
+def failure_specs(plan: Plan, base: Base) -> Iterable[Spec]:
+    """What each scenario takes out: the worst link and line card, the worst BAG switch and plane 1 of
+    each region, every data hall and power domain."""
+    nodes, links = plan.wiring.nodes, plan.wiring.links
     bags = [n for n, v in nodes.items() if v.role == "bag"]
     # one link: the worst is the fastest inter-region link (every one costs its own speed)
     inter = [i for i, link in enumerate(links) if link.kind == "inter"]
     if inter:
         worst_link = max(inter, key=lambda i: links[i].speed)
-        yield scenario(
-            plan, "link", f"{links[worst_link].a} <-> {links[worst_link].b}", {worst_link}, set(), base, baseline
-        )
+        yield ("link", f"{links[worst_link].a} <-> {links[worst_link].b}", {worst_link}, set())
     # one line card: the BAG line card carrying the most inter-region capacity
     per_card: dict[tuple[str, int], set[int]] = defaultdict(set)
     for i, link in enumerate(links):
@@ -290,18 +314,18 @@ def failure_scenarios(plan: Plan, base: Base) -> Iterable[Scenario]:
         (bag, card), dead = max(
             per_card.items(), key=lambda kv: (sum(links[i].speed for i in kv[1] if links[i].kind == "inter"), kv[0])
         )
-        yield scenario(plan, "line card", f"{bag} line card {card}", dead, set(), base, baseline)
+        yield ("line card", f"{bag} line card {card}", dead, set())
     # one BAG switch per region: the one with the most inter-region capacity (designs are symmetric)
     for region in plan.intent.regions:
         in_region = [b for b in bags if nodes[b].region == region.name]
         if not in_region:
             continue
         bag = max(in_region, key=lambda b: (base[2].get(b, 0), b))
-        yield scenario(plan, "BAG switch", bag, set(plan.wiring.links_of[bag]), {bag}, base, baseline)
+        yield ("BAG switch", bag, set(plan.wiring.links_of[bag]), {bag})
     # one plane, per region
     for region in plan.intent.regions:
         plane = {b for b in bags if nodes[b].region == region.name and nodes[b].plane == 1}
-        yield scenario(plan, "plane", f"{region.name} plane 1", _links_of(plan, plane), plane, base, baseline)
+        yield ("plane", f"{region.name} plane 1", _links_of(plan, plane), plane)
     # tagged failure domains
     for kind, attr in (("data hall", "data_hall"), ("power domain", "power_domain")):
         domains: dict[str, set[str]] = defaultdict(set)
@@ -310,4 +334,4 @@ def failure_scenarios(plan: Plan, base: Base) -> Iterable[Scenario]:
             if tag:
                 domains[tag].add(b)
         for tag, members in sorted(domains.items()):
-            yield scenario(plan, kind, tag, _links_of(plan, members), members, base, baseline)
+            yield (kind, tag, _links_of(plan, members), members)
