@@ -260,6 +260,58 @@ CODES: tuple[Code, ...] = (
         "a Junos management interface other than fxp0, em0, em1 or reN:mgmt-0",
         "use one of those; `system management-instance` moves only them into mgmt_junos",
     ),
+    Code(
+        "BAG300",
+        "error",
+        "the kernel forwards a route over other next hops or weights than FRR's RIB says it installed",
+        "FRR lost sync with the kernel (FRR 8.4 after a link flap): render `no zebra nexthop kernel enable`, "
+        "or restart zebra on the device; then re-run `lab status`",
+    ),
+    Code(
+        "BAG301",
+        "error",
+        "the next hops or weights the kernel installed differ from the ones the compiled model predicts",
+        "find why the device forwards differently (a link or session down, a policy that does not match the "
+        "model, a failure in progress); `lab status` shows sessions and FRR/kernel differences",
+    ),
+    Code(
+        "BAG302",
+        "error",
+        "capacity measured in the lab after a failure differs from analyze's prediction for it",
+        "compare the links the kernels forward over with the scenario's dead links; a session that did not "
+        "come back or a policy that does not match the model shows as BAG301 on the devices involved",
+    ),
+    Code(
+        "BAG303",
+        "error",
+        "a device's kernel weights after a failure differ from the weights analyze predicts for it",
+        "the device forwards differently from the model under this failure: see the named prefix and "
+        "interfaces; `lab status` shows sessions and FRR/kernel differences",
+    ),
+    Code(
+        "BAG304",
+        "error",
+        "miswired: LLDP sees a cable between two ports that the intent does not connect to each other",
+        "re-cable both named ends to the peers the intent gives them (or change the intent's wiring)",
+    ),
+    Code(
+        "BAG305",
+        "error",
+        "missing: neither end of an intended link hears an LLDP neighbour",
+        "check the cable, optics and that both ports are up and run LLDP",
+    ),
+    Code(
+        "BAG306",
+        "warning",
+        "unexpected: LLDP sees a cable between ports that the intent does not use",
+        "remove the cable, or add the link to the intent",
+    ),
+    Code(
+        "BAG307",
+        "error",
+        "a device's LLDP neighbours cannot be read, so its cabling is unchecked",
+        "start lldpd on the device (the lab starts it with the FRR daemons: `lab up`)",
+    ),
 )
 
 CATALOGUE: dict[str, Code] = {c.code: c for c in CODES}

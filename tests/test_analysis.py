@@ -57,9 +57,37 @@ def test_losing_a_bag_switch_strands_its_planar_partner_but_spread_shares_the_lo
 
 def test_ucmp_after_a_bag_switch_failure_spreads_over_the_survivors(lab_data, write_intent) -> None:
     a = analyze(write_intent(big_pair(lab_data, "planar")))
-    ucmp = next(s for s in a.scenarios if s.kind == "BAG switch").ucmp
-    (shares,) = [v for k, v in ucmp.items() if k.endswith("region:west")]
-    assert shares == pytest.approx({f"east-bag-p8-s{i}": 1 / 3 for i in (1, 2, 3)}, abs=1e-4)
+    lost = next(s for s in a.scenarios if s.kind == "BAG switch")
+    assert lost.name == "east-bag-p8-s4"
+    # the spine of plane 8 wired to it (3 uplinks over 4 switches: stsw1's go to s1-s3) loses that
+    # uplink and splits its traffic to west evenly over the other two; its planar partner in west is
+    # cut off from east, and so are that switch's spines
+    assert lost.weights["e1-p8-stsw2"] == {"region:west": {"swp1": 0.5, "swp2": 0.5}}
+    assert lost.weights["west-bag-p8-s4"] == {"region:east": {}}
+    assert "e1-p8-stsw1" not in lost.weights
+
+
+def test_a_bag_switch_failure_predicts_the_weights_of_every_affected_device(lab_data, write_intent) -> None:
+    """Hand calculation on the lab: west-bag-p2-s2 fails. Its 4 spread partners in east lose one of
+    their two links to west; east's spines weight each BAG switch by its bandwidth toward west, so a
+    spine with links to a full and a halved partner gets 40/40/20 (or 50/25/25); the far side's
+    spines of plane 2 fall back to the surviving switch."""
+    a = analyze(write_intent(lab_data))
+    lost = next(s for s in a.scenarios if s.kind == "BAG switch" and s.name == "west-bag-p2-s2")
+    assert lost.weights == {
+        "e1-p1-stsw1": {"region:west": {"swp1": 0.4, "swp2": 0.4, "swp3": 0.2}},
+        "e1-p1-stsw2": {"region:west": {"swp1": 0.5, "swp2": 0.25, "swp3": 0.25}},
+        "e1-p2-stsw1": {"region:west": {"swp1": 0.4, "swp2": 0.4, "swp3": 0.2}},
+        "e1-p2-stsw2": {"region:west": {"swp1": 0.5, "swp2": 0.25, "swp3": 0.25}},
+        "east-bag-p1-s2": {"region:west": {"swp16": 1.0}},
+        "east-bag-p2-s2": {"region:west": {"swp8": 1.0}},
+        "w1-p2-stsw1": {"region:east": {"swp1": 0.5, "swp2": 0.5}},
+        "w1-p2-stsw2": {"region:east": {"swp1": 1.0}},
+    }
+    plane = next(s for s in a.scenarios if s.kind == "plane" and s.name == "east plane 1")
+    # east's plane-1 spines have nowhere to go; west's BAG switches lose their links into plane 1
+    assert plane.weights["e1-p1-stsw1"] == {"region:west": {}}
+    assert len(plane.weights) == 6 and not any(d.startswith("east-bag-p1") for d in plane.weights)
 
 
 def test_prometheus_figures(tmp_path) -> None:

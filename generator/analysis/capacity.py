@@ -8,14 +8,16 @@ whole analysis of a 12,000-device network takes about a second.
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator.compile.network import Plan
-from generator.compile.ucmp import expected_paths, weights_by_peer
+from generator.compile.ucmp import expected_paths
 from generator.findings import Finding, located
+from generator.forked import fork_map
 from generator.intent.loader import LoadedIntent
 
 Base = tuple[dict[str, int], dict[str, int], dict[str, int]]  # per region pair, per fabric, per BAG switch
@@ -41,7 +43,11 @@ class Scenario:
     pair_bps: dict[str, int]  # capacity left per region pair
     fabric_bps: dict[str, int]  # BAG uplink capacity left per fabric
     worst_remote_loss: float  # the largest share of its inter-region capacity any surviving BAG switch loses
-    ucmp: dict[str, dict[str, float]] = field(default_factory=dict)  # sample spine: share per BAG switch
+    # every device whose UCMP weights change: device -> changed destination -> outgoing interface -> share
+    # (a destination with no next hop left maps to {}); failed devices are not listed
+    weights: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+    failed_links: frozenset[int] = frozenset()  # what the scenario takes out, for the lab to reproduce
+    failed_nodes: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -91,7 +97,7 @@ class Analysis:
                     "pair_bps": s.pair_bps,
                     "fabric_bps": s.fabric_bps,
                     "worst_remote_loss": round(s.worst_remote_loss, 4),
-                    "ucmp": s.ucmp,
+                    "weights": s.weights,
                 }
                 for s in self.scenarios
             ],
@@ -103,7 +109,7 @@ def plan_pairs(plan: Plan) -> set[tuple[str, str]]:
     return {(p.between[0], p.between[1]) for p in plan.intent.inter_region}
 
 
-def _capacities(plan: Plan) -> Base:
+def base_capacity(plan: Plan) -> Base:
     """Capacity per region pair, per fabric (BAG uplinks), and per BAG switch toward other regions."""
     # in intent order (a set's order changes with the hash seed: the report's rows would too)
     pair_bps: dict[str, int] = {f"{p.between[0]}~{p.between[1]}": 0 for p in plan.intent.inter_region}
@@ -138,36 +144,80 @@ def _links_of(plan: Plan, members: Iterable[str]) -> set[int]:
     return {i for m in members for i in plan.wiring.links_of[m]}
 
 
-def _scenario(plan: Plan, kind: str, name: str, dead: set[int], failed_nodes: set[str], base: Base) -> Scenario:
-    """Capacity left: the base minus the dead links, in O(dead links)."""
+class BaselineShares:
+    """Every device's UCMP shares with nothing failed, computed once and shared by all scenarios."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.paths = expected_paths(plan.intent, plan.wiring)
+        self.cache: dict[str, dict[str, dict[str, float]]] = {}
+
+    def of(self, device: str) -> dict[str, dict[str, float]]:
+        if device not in self.cache:
+            self.cache[device] = shares(self.plan, device, self.paths[device])
+        return self.cache[device]
+
+
+def scenario(
+    plan: Plan,
+    kind: str,
+    name: str,
+    dead: set[int],
+    failed_nodes: set[str],
+    base: Base,
+    baseline: BaselineShares | None = None,
+) -> Scenario:
+    """Capacity left (the base minus the dead links, in O(dead links)) and the new UCMP weights of
+    every device the failure changes."""
     left: Base = (dict(base[0]), dict(base[1]), dict(base[2]))
     _account(plan, dead, -1, left)
     loss = max(
         (1 - left[2].get(b, 0) / total for b, total in base[2].items() if total and b not in failed_nodes), default=0.0
     )
-    return Scenario(kind, name, left[0], left[1], loss)
+    weights = changed_weights(plan, dead, failed_nodes, baseline)
+    return Scenario(kind, name, left[0], left[1], loss, weights, frozenset(dead), frozenset(failed_nodes))
 
 
-def _sample_ucmp(plan: Plan, failed_nodes: set[str], dead: set[int], bag: str) -> dict[str, dict[str, float]]:
-    """The weights a spine of the failed BAG switch's plane gives the surviving BAG switches."""
-    node = plan.wiring.nodes[bag]
-    spine = next(
-        (
-            n
-            for n, v in plan.wiring.nodes.items()
-            if v.role != "bag" and v.region == node.region and v.plane == node.plane
-        ),
-        None,
-    )
-    if spine is None:
-        return {}
-    paths = expected_paths(plan.intent, plan.wiring, [spine], failed_links=dead, failed_nodes=failed_nodes)[spine]
-    result = {}
+def affected_devices(plan: Plan, dead: set[int], failed_nodes: set[str]) -> set[str]:
+    """Devices whose next hops can change: the surviving ends of the dead links, and the fabric
+    switches of every BAG switch among them (their weights follow the BAG's cumulative bandwidth)."""
+    wiring = plan.wiring
+    ends = {end for i in dead for end in (wiring.links[i].a, wiring.links[i].b)} - failed_nodes
+    result = set(ends)
+    for bag in (e for e in ends if wiring.nodes[e].role == "bag"):
+        result.update(wiring.links[i].b for i in wiring.links_of[bag] if wiring.links[i].kind == "fabric")
+    return result - failed_nodes
+
+
+def shares(plan: Plan, device: str, paths: dict[str, list[Any]]) -> dict[str, dict[str, float]]:
+    """Per destination, each outgoing interface's share of the device's traffic toward it."""
+    result: dict[str, dict[str, float]] = {}
+    links = plan.wiring.links
     for dest, hops in sorted(paths.items()):
-        if dest.startswith("region:"):
-            weights = weights_by_peer(hops)
-            total = sum(weights.values())
-            result[f"{spine} -> {dest}"] = {k: round(v / total, 4) for k, v in weights.items()} if total else {}
+        by_interface: dict[str, int] = defaultdict(int)
+        for hop in hops:
+            ends = plan.ends(hop.link)
+            by_interface[ends.a_if if links[hop.link].a == device else ends.b_if] += hop.bps
+        total = sum(by_interface.values())
+        result[dest] = {k: v / total for k, v in sorted(by_interface.items())} if total else {}
+    return result
+
+
+def changed_weights(
+    plan: Plan, dead: set[int], failed_nodes: set[str], baseline: BaselineShares | None = None
+) -> dict[str, dict[str, dict[str, float]]]:
+    """The new weights of every device whose weights the failure changes (all of them, not a sample)."""
+    devices = sorted(affected_devices(plan, dead, failed_nodes))
+    if baseline is None:
+        before = expected_paths(plan.intent, plan.wiring, devices)
+    after = expected_paths(plan.intent, plan.wiring, devices, failed_links=dead, failed_nodes=failed_nodes)
+    result = {}
+    for device in devices:
+        old = baseline.of(device) if baseline is not None else shares(plan, device, before[device])
+        new = shares(plan, device, after[device])
+        changed = {dest: new.get(dest, {}) for dest in sorted(set(old) | set(new)) if old.get(dest) != new.get(dest)}
+        if changed:
+            result[device] = {d: {k: round(v, 4) for k, v in s.items()} for d, s in changed.items()}
     return result
 
 
@@ -199,7 +249,7 @@ def analyze_plan(loaded: LoadedIntent, plan: Plan, failures: bool = True) -> Ana
                             "add uplinks_per_switch, or lower downlinks.count",
                         )
                     )
-    base = _capacities(plan)
+    base = base_capacity(plan)
     base_pair, base_fabric, _ = base
     south: dict[str, int] = defaultdict(int)
     north: dict[str, int] = defaultdict(int)
@@ -224,71 +274,72 @@ def analyze_plan(loaded: LoadedIntent, plan: Plan, failures: bool = True) -> Ana
                         "add inter-region links_per_switch",
                     )
                 )
-    scenarios = list(failure_scenarios(plan, base)) if failures else []
+    scenarios = failure_scenarios(plan, base) if failures else []
     topology = {f"{p.between[0]}~{p.between[1]}": p.topology for p in intent.inter_region}
     return Analysis(intent.name, planes, base_pair, topology, ratio, base_fabric, scenarios, findings)
-
-
-def _worst_line_card(plan: Plan, inter: list[int]) -> tuple[tuple[str, int], set[int]] | None:
-    """The BAG line card carrying the most inter-region capacity (ties: the highest (switch, card)),
-    and every link on it. Only inter-region links can make a card the worst, so only they are
-    summed; the card's links are then gathered from its switch alone."""
-    links, nodes, layout = plan.wiring.links, plan.wiring.nodes, plan.layout
-    if not inter:  # no inter-region link: every card carries 0, the highest key wins
-        cards = {(link.a, layout.a_port[i].line_card) for i, link in enumerate(links)}
-        cards |= {(link.b, layout.b_port[i].line_card) for i, link in enumerate(links) if nodes[link.b].role == "bag"}
-        if not cards:
-            return None
-        worst = max(cards)
-    else:
-        carried: dict[tuple[str, int], int] = defaultdict(int)
-        for i in inter:
-            link = links[i]
-            carried[(link.a, layout.a_port[i].line_card)] += link.speed
-            carried[(link.b, layout.b_port[i].line_card)] += link.speed  # both ends of an inter link are BAGs
-        worst = max(carried, key=lambda key: (carried[key], key))
-    bag, card = worst
-    dead = {
-        i
-        for i in plan.wiring.links_of[bag]
-        if (layout.a_port[i] if links[i].a == bag else layout.b_port[i]).line_card == card
-    }
-    return worst, dead
 
 
 def with_failures(analysis: Analysis, plan: Plan) -> Analysis:
     """A capacity analysis made without failure scenarios (the plan's), completed with them: the
     rest does not depend on failures, so it is not computed again."""
-    return dataclasses.replace(analysis, scenarios=list(failure_scenarios(plan, _capacities(plan))))
+    return dataclasses.replace(analysis, scenarios=list(failure_scenarios(plan, base_capacity(plan))))
 
 
-def failure_scenarios(plan: Plan, base: Base) -> Iterable[Scenario]:
+Spec = tuple[str, str, set[int], set[str]]  # kind, name, dead links, failed devices
+
+PARALLEL_FROM = 2000  # devices: below this, forking costs more than the weights of every scenario
+
+
+def _scenarios_of(state: tuple[Plan, Base], specs: list[Spec]) -> list[Scenario]:
+    plan, base = state
+    baseline = BaselineShares(plan)
+    return [scenario(plan, kind, name, dead, nodes, base, baseline) for kind, name, dead, nodes in specs]
+
+
+def failure_scenarios(plan: Plan, base: Base, jobs: int | None = None) -> list[Scenario]:
+    """Every scenario, in report order; on a large network spread over `jobs` forked workers (default:
+    every core): each predicts the weights of thousands of devices."""
+    specs = list(failure_specs(plan, base))
+    workers = (jobs or os.cpu_count() or 1) if len(plan.wiring.nodes) >= PARALLEL_FROM else 1
+    chunks = [specs[i::workers] for i in range(workers)]
+    done = fork_map(_scenarios_of, (plan, base), chunks, workers)
+    order = {id(spec): n for n, spec in enumerate(specs)}
+    ranked = sorted(zip((order[id(s)] for chunk in chunks for s in chunk), done, strict=True), key=lambda x: x[0])
+    return [s for _, s in ranked]
+
+
+def failure_specs(plan: Plan, base: Base) -> Iterable[Spec]:
+    """What each scenario takes out: the worst link and line card, the worst BAG switch and plane 1 of
+    each region, every data hall and power domain."""
     nodes, links = plan.wiring.nodes, plan.wiring.links
     bags = [n for n, v in nodes.items() if v.role == "bag"]
     # one link: the worst is the fastest inter-region link (every one costs its own speed)
     inter = [i for i, link in enumerate(links) if link.kind == "inter"]
     if inter:
         worst_link = max(inter, key=lambda i: links[i].speed)
-        yield _scenario(plan, "link", f"{links[worst_link].a} <-> {links[worst_link].b}", {worst_link}, set(), base)
+        yield ("link", f"{links[worst_link].a} <-> {links[worst_link].b}", {worst_link}, set())
     # one line card: the BAG line card carrying the most inter-region capacity
-    worst_card = _worst_line_card(plan, inter)
-    if worst_card is not None:
-        (bag, card), dead = worst_card
-        yield _scenario(plan, "line card", f"{bag} line card {card}", dead, set(), base)
+    per_card: dict[tuple[str, int], set[int]] = defaultdict(set)
+    for i, link in enumerate(links):
+        per_card[(link.a, plan.layout.a_port[i].line_card)].add(i)
+        if nodes[link.b].role == "bag":
+            per_card[(link.b, plan.layout.b_port[i].line_card)].add(i)
+    if per_card:
+        (bag, card), dead = max(
+            per_card.items(), key=lambda kv: (sum(links[i].speed for i in kv[1] if links[i].kind == "inter"), kv[0])
+        )
+        yield ("line card", f"{bag} line card {card}", dead, set())
     # one BAG switch per region: the one with the most inter-region capacity (designs are symmetric)
     for region in plan.intent.regions:
         in_region = [b for b in bags if nodes[b].region == region.name]
         if not in_region:
             continue
         bag = max(in_region, key=lambda b: (base[2].get(b, 0), b))
-        s = _scenario(plan, "BAG switch", bag, set(plan.wiring.links_of[bag]), {bag}, base)
-        yield Scenario(
-            s.kind, s.name, s.pair_bps, s.fabric_bps, s.worst_remote_loss, _sample_ucmp(plan, {bag}, set(), bag)
-        )
+        yield ("BAG switch", bag, set(plan.wiring.links_of[bag]), {bag})
     # one plane, per region
     for region in plan.intent.regions:
         plane = {b for b in bags if nodes[b].region == region.name and nodes[b].plane == 1}
-        yield _scenario(plan, "plane", f"{region.name} plane 1", _links_of(plan, plane), plane, base)
+        yield ("plane", f"{region.name} plane 1", _links_of(plan, plane), plane)
     # tagged failure domains
     for kind, attr in (("data hall", "data_hall"), ("power domain", "power_domain")):
         domains: dict[str, set[str]] = defaultdict(set)
@@ -297,4 +348,4 @@ def failure_scenarios(plan: Plan, base: Base) -> Iterable[Scenario]:
             if tag:
                 domains[tag].add(b)
         for tag, members in sorted(domains.items()):
-            yield _scenario(plan, kind, tag, _links_of(plan, members), members, base)
+            yield (kind, tag, _links_of(plan, members), members)

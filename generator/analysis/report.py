@@ -73,15 +73,33 @@ def markdown(a: Analysis) -> str:
         if worst:
             floor = min((worst.pair_bps[k] / a.pair_bps[k] for k in a.pair_bps if a.pair_bps[k]), default=1.0)
             out.append(f"- worst {kind}: {worst.name} leaves {floor:.1%} of a region pair's capacity")
-    for s in a.scenarios:
-        for spine, shares in s.ucmp.items():
-            out.append(
-                f"- UCMP after losing {s.name}: {spine}: " + ", ".join(f"{k} {v:.1%}" for k, v in shares.items())
-            )
+    out += weight_lines(a)
     out += ["", "## Diagram", "", "```mermaid", mermaid(a).rstrip(), "```", ""]
     if a.findings:
         out += ["## Findings", ""] + [f"- {f}" for f in a.findings] + [""]
     return "\n".join(out)
+
+
+WEIGHT_LINES = 12  # per scenario in Markdown; the JSON lists every device
+
+
+def weight_lines(a: Analysis) -> list[str]:
+    """The new UCMP weights after each failure, device by device (the first WEIGHT_LINES of each)."""
+    out = []
+    for s in a.scenarios:
+        if not s.weights:
+            continue
+        out += ["", f"UCMP weights after losing {s.kind} {s.name}: {len(s.weights)} devices change", ""]
+        rows = [
+            f"- {device} -> {dest}: "
+            + (", ".join(f"{k} {v:.1%}" for k, v in shares.items()) if shares else "no next hop left")
+            for device, by_dest in s.weights.items()
+            for dest, shares in by_dest.items()
+        ]
+        out += rows[:WEIGHT_LINES] + (
+            [f"- ... {len(rows) - WEIGHT_LINES} more in analysis.json"] if len(rows) > WEIGHT_LINES else []
+        )
+    return out
 
 
 def tables(a: Analysis) -> list[Table]:
@@ -103,9 +121,9 @@ def tables(a: Analysis) -> list[Table]:
     for k, v in a.pair_bps.items():
         pairs.add_row(k, a.pair_topology[k], format_bps(v))
     failures = Table(title="Failure domains: capacity left per region pair")
-    for column in ("failure", "what", "left", "worst surviving BAG loses"):
+    for column in ("failure", "what", "left", "worst surviving BAG loses", "devices whose weights change"):
         failures.add_column(column)
     for s in a.scenarios:
         left = ", ".join(f"{k} {s.pair_bps[k] / a.pair_bps[k]:.1%}" for k in a.pair_bps if a.pair_bps[k])
-        failures.add_row(s.kind, s.name, left, f"{s.worst_remote_loss:.1%}")
+        failures.add_row(s.kind, s.name, left, f"{s.worst_remote_loss:.1%}", str(len(s.weights)))
     return [planes, pairs, failures]

@@ -100,6 +100,7 @@ def running(args: argparse.Namespace) -> int:
                 ("sessions down", d.down),
                 ("unexpected sessions", d.unexpected),
                 ("wrong remote AS", d.wrong_as),
+                ("kernel differs from FRR (BAG300)", d.kernel),
             ):
                 if values:
                     out.print(f"- {label}: {', '.join(values)}", markup=False)

@@ -33,10 +33,7 @@ Destination = str  # "fabric:<name>" or "region:<name>"
 
 
 class _Alive:
-    """Whether link i still forwards: neither it nor an end failed, neither end drained.
-
-    Asked only for the links of the devices a caller looks at (a sample spine and its BAG switches),
-    so it is computed per link on demand instead of for all 200k links up front."""
+    """Whether a link carries traffic, decided when asked: a scenario touches few of a network's links."""
 
     def __init__(self, wiring: Wiring, failed_links: set[int], failed_nodes: set[str]) -> None:
         self.wiring, self.failed_links, self.failed_nodes = wiring, failed_links, failed_nodes
@@ -50,10 +47,6 @@ class _Alive:
             and not nodes[link.a].drained
             and not nodes[link.b].drained
         )
-
-
-def _alive(wiring: Wiring, failed_links: set[int], failed_nodes: set[str]) -> _Alive:
-    return _Alive(wiring, failed_links, failed_nodes)
 
 
 def bag_paths(wiring: Wiring, name: str, alive: _Alive) -> dict[Destination, list[Path]]:
@@ -80,15 +73,17 @@ def expected_paths(
     """Next hops per device and destination, with the bandwidth each one is weighted by."""
     if not wiring.links_of:
         wiring.index_links()
-    alive = _alive(wiring, set(failed_links), set(failed_nodes))
+    alive = _Alive(wiring, set(failed_links), set(failed_nodes))
     dead = set(failed_nodes)
     wanted = list(wiring.nodes) if devices is None else list(devices)
     cumulative = intent.link_bandwidth.enabled and intent.link_bandwidth.bag_to_fabric == "cumulative"
     bag_cache: dict[str, dict[Destination, list[Path]]] = {}
+    totals: dict[str, dict[Destination, int]] = {}  # a BAG's bandwidth per destination, summed once
 
     def of_bag(name: str) -> dict[Destination, list[Path]]:
         if name not in bag_cache:
             bag_cache[name] = bag_paths(wiring, name, alive) if name not in dead else {}
+            totals[name] = {dest: sum(p.bps for p in via) for dest, via in bag_cache[name].items()}
         return bag_cache[name]
 
     result: dict[str, dict[Destination, list[Path]]] = {}
@@ -104,10 +99,10 @@ def expected_paths(
                 continue
             link = wiring.links[i]
             bag = link.a
-            for dest, via in of_bag(bag).items():
+            for dest in of_bag(bag):
                 if dest == own:
                     continue
-                bps = sum(p.bps for p in via) if cumulative else link.speed
+                bps = totals[bag][dest] if cumulative else link.speed
                 paths[dest].append(Path(i, bag, bps))
         result[name] = dict(paths)
     return result

@@ -18,12 +18,13 @@ from nornir.core.inventory import Host
 from generator.compile.network import Plan, expand
 from generator.deploy.engine import DEFAULT_WORKERS, Fleet, StepProgress, fleet
 from generator.deploy.inventory import InventoryError, load_inventory
+from generator.deploy.kernel import device_kernel_findings
 from generator.deploy.push import resolve_secrets
 from generator.intent.loader import load_intent
 from generator.pipeline import plan_checked
 from generator.render.build import build
 from generator.render.engine import TEMPLATES
-from napalm_frr import sanitize, silent_daemons
+from napalm_frr import FRRDriver, sanitize, silent_daemons
 
 
 @dataclass
@@ -34,11 +35,20 @@ class DeviceDrift:
     down: list[str] = field(default_factory=list)  # configured and intended, not Established
     unexpected: list[str] = field(default_factory=list)  # configured, not intended
     wrong_as: list[str] = field(default_factory=list)
+    kernel: list[str] = field(default_factory=list)  # routes the kernel forwards otherwise than FRR says (BAG300)
     error: str = ""
 
     @property
     def clean(self) -> bool:
-        return not (self.config_diff or self.missing or self.down or self.unexpected or self.wrong_as or self.error)
+        return not (
+            self.config_diff
+            or self.missing
+            or self.down
+            or self.unexpected
+            or self.wrong_as
+            or self.kernel
+            or self.error
+        )
 
 
 def intended_sessions(plan: Plan, name: str) -> dict[str, dict[str, Any]]:
@@ -75,6 +85,8 @@ def device_drift(plan: Plan, devices: Fleet, configs: Path, host: Host) -> Devic
             driver.discard_config()
         peers = driver.get_bgp_neighbors().get("global", {}).get("peers", {})
         compare_sessions(intended_sessions(plan, host.name), peers, drift)
+        if isinstance(driver, FRRDriver):  # what forwards is the kernel: FRR's view is not enough
+            drift.kernel = [f.message for f in device_kernel_findings(host.name, driver)]
     except Exception as exc:
         drift.error = sanitize(f"{type(exc).__name__}: {exc}")
     return drift

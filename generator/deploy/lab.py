@@ -2,37 +2,40 @@
 
 One network namespace per device (plus a UTS namespace, so each FRR reports its own hostname), a veth
 pair per link named like the device's interfaces, zebra and bgpd per namespace with their own FRR
-pathspace (`-N`), and the rendered config loaded with `vtysh -b`. Fabric prefixes go on `lo` of the
+pathspace (`-N`), and the rendered config loaded with `vtysh -b`; lldpd per namespace with its own
+control socket, so the cabling can be checked against the intent. Fabric prefixes go on `lo` of the
 fabric switches that announce them. Everything created is recorded in a state file first, so
 `down` removes exactly that, even after a partial `up`.
 """
 
 from __future__ import annotations
 
-import argparse
+import contextlib
 import ipaddress
 import json
+import re
 import shutil
 import subprocess
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import yaml
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from generator.compile.network import Plan
-from generator.deploy.inventory import Inventory, InventoryDevice, connect, load_inventory
+from generator.deploy.failures import Failure, interfaces_down
+from generator.deploy.inventory import Inventory, InventoryDevice, connect
+from generator.deploy.kernel import device_kernel_findings
 from generator.errors import UsageError
-from generator.pipeline import plan_checked
-from generator.render.build import build
+from generator.findings import Finding
 
 LAB_ROOT = Path("/run/bag-lab")
 FRR_BIN = Path("/usr/lib/frr")
 DAEMONS = ("zebra", "bgpd")
+STOP_TIMEOUT = 10.0  # seconds a daemon gets to exit after SIGTERM before SIGKILL
 
 
 class Veth(NamedTuple):
@@ -66,12 +69,23 @@ def lo_prefixes(plan: Plan, name: str) -> list[str]:
     return [f"{net.network_address + node.index}/{net.prefixlen}" for net in prefixes]
 
 
-def start_script(device: str) -> str:
+def lldp_socket(lab: str, device: str) -> Path:
+    return LAB_ROOT / lab / device / "lldpd.socket"
+
+
+def lldpd_config() -> str:
+    """Port IDs are interface names (what a cabling plan names); a short interval, so a re-cabled link
+    is seen within seconds (TTL = interval x hold = 10 s). lldpcli(8): `configure lldp portidsubtype`,
+    `configure lldp tx-interval`, `configure lldp tx-hold`."""
+    return "configure lldp portidsubtype ifname\nconfigure lldp tx-interval 2\nconfigure lldp tx-hold 5\n"
+
+
+def start_script(device: str, lab: str = "", interfaces: Iterable[str] = ()) -> str:
     lines = ["#!/bin/sh", f"# start the FRR daemons of {device} that are not running (inside its namespaces)"]
     for daemon in DAEMONS:
         pid = f"/var/run/frr/{device}/{daemon}.pid"
         lines.append(
-            f'p=$(cat {pid} 2>/dev/null); if [ -z "$p" ] || ! kill -0 "$p" 2>/dev/null; then '
+            f'p=$(cat {pid} 2>/dev/null); if [ "$(cat /proc/$p/comm 2>/dev/null)" != {daemon} ]; then '
             f"{FRR_BIN}/{daemon} -d -N {device} -A 127.0.0.1 || exit 1; started=1; fi"
         )
     # like watchfrr: a restarted daemon boots from the saved config. Without this, its route-maps
@@ -80,18 +94,34 @@ def start_script(device: str) -> str:
     lines.append(
         f'if [ -n "$started" ] && [ -s /etc/frr/{device}/frr.conf ]; then vtysh -N {device} -b >/dev/null 2>&1; fi'
     )
+    patterns = sorted({re.sub(r"\d.*$", "", name) + "*" for name in interfaces})
+    if lab and patterns and shutil.which("lldpd"):
+        # lldpd(8): -u control socket, -p pid file (one per namespace), -I the ports to speak LLDP on,
+        # -C '!*' chassis ID = system name (the UTS namespace's hostname), -k no kernel version,
+        # -O the lldpcli commands to run at start
+        here = LAB_ROOT / lab / device
+        lines.append(
+            f'p=$(cat {here}/lldpd.pid 2>/dev/null); if [ "$(cat /proc/$p/comm 2>/dev/null)" != lldpd ]; then '
+            f"lldpd -u {here}/lldpd.socket -p {here}/lldpd.pid -I '{','.join(patterns)}' -C '!*' -k "
+            f"-O {here}/lldpd.conf || exit 1; fi"
+        )
     lines.append("exit 0")
     return "\n".join(lines) + "\n"
 
 
+def daemon_pid(pidfile: Path, name: str) -> int | None:
+    """The pid in `pidfile` if that process is still `name`: a pid file outlives its daemon, and on a
+    busy machine its number is soon another process's (which must be neither trusted nor killed)."""
+    try:
+        pid = int(pidfile.read_text().strip())
+        comm = Path(f"/proc/{pid}/comm").read_text().strip()
+    except (OSError, ValueError):
+        return None
+    return pid if comm == name else None
+
+
 def _running(device: str) -> bool:
-    for daemon in DAEMONS:
-        pid = Path(f"/var/run/frr/{device}/{daemon}.pid")
-        try:
-            Path(f"/proc/{int(pid.read_text().strip())}").stat()
-        except (OSError, ValueError):
-            return False
-    return True
+    return all(daemon_pid(Path(f"/var/run/frr/{device}/{d}.pid"), d) for d in DAEMONS)
 
 
 class Lab:
@@ -100,9 +130,9 @@ class Lab:
         self.dir = LAB_ROOT / name
         self.state_file = self.dir / "state.json"
 
-    def state(self) -> dict[str, list[Any]]:
+    def state(self) -> dict[str, Any]:
         try:
-            data: dict[str, list[Any]] = json.loads(self.state_file.read_text())
+            data: dict[str, Any] = json.loads(self.state_file.read_text())
             return data
         except (OSError, ValueError):
             return {"devices": [], "veths": []}
@@ -112,7 +142,7 @@ class Lab:
         state = self.state()
         known = sorted(set(state["devices"]) | set(devices))
         cables = sorted(list(v) for v in cabling) if cabling is not None else state.get("veths", [])
-        self.state_file.write_text(json.dumps({"devices": known, "veths": cables}, indent=1))
+        self.state_file.write_text(json.dumps({**state, "devices": known, "veths": cables}, indent=1))
 
     # ------------------------------------------------------------------------------ up
 
@@ -149,8 +179,11 @@ class Lab:
             for prefix in lo_prefixes(plan, device):
                 family = "-6" if ipaddress.ip_interface(prefix).version == 6 else "-4"
                 _run(["ip", family, "-n", device, "addr", "replace", prefix, "dev", "lo"])
+        ports = {
+            d: sorted({v.a_if for v in cabling if v.a == d} | {v.b_if for v in cabling if v.b == d}) for d in devices
+        }
         with ThreadPoolExecutor(max_workers=8) as pool:
-            list(pool.map(lambda d: self._frr(d, configs / f"{d}.cfg"), devices))
+            list(pool.map(lambda d: self._frr(d, configs / f"{d}.cfg", ports[d]), devices))
         return self.inventory(plan)
 
     def _namespace(self, device: str, exists: bool) -> None:
@@ -180,18 +213,19 @@ class Lab:
             ]
         )
 
-    def _frr(self, device: str, config: Path) -> None:
+    def _frr(self, device: str, config: Path, interfaces: list[str]) -> None:
         etc, run = Path(f"/etc/frr/{device}"), Path(f"/var/run/frr/{device}")
         fresh = not _running(device)
         for path in (etc, run, self.dir / device / "state"):
             path.mkdir(parents=True, exist_ok=True)
         script = self.dir / device / "start.sh"
-        script.write_text(start_script(device))
+        script.write_text(start_script(device, self.name, interfaces))
+        (self.dir / device / "lldpd.conf").write_text(lldpd_config())
         if fresh:
             shutil.copyfile(config, etc / "frr.conf")
             (etc / "vtysh.conf").write_text("service integrated-vtysh-config\n")
             _run(["chown", "-R", "frr:frr", str(etc), str(run)])
-            _run(_ns(device, "sh", str(script)))  # starts the daemons and boots frr.conf
+        _run(_ns(device, "sh", str(script)))  # starts what is not running (and boots frr.conf)
 
     def inventory(self, plan: Plan) -> Inventory:
         devices = {}
@@ -209,21 +243,31 @@ class Lab:
                     "pathspace": name,
                     "state_dir": str(self.dir / name / "state"),
                     "start_command": ["sh", str(self.dir / name / "start.sh")],
+                    "lldp_socket": str(lldp_socket(self.name, name)),
                 },
             )
         return Inventory(self.name, devices)
 
     # ------------------------------------------------------------------------------ down
 
+    def pid_files(self, device: str) -> list[tuple[Path, str]]:
+        """(pid file, process name) of a device's daemons: zebra, bgpd and lldpd."""
+        return [(Path(f"/var/run/frr/{device}/{d}.pid"), d) for d in DAEMONS] + [
+            (self.dir / device / "lldpd.pid", "lldpd")
+        ]
+
+    def pids(self, device: str) -> list[int]:
+        """The running daemons of a device (lldpd's privilege-separated child exits with its monitor)."""
+        return [pid for pidfile, name in self.pid_files(device) if (pid := daemon_pid(pidfile, name)) is not None]
+
     def down(self) -> list[str]:
+        """Stop every daemon and wait until each has exited (SIGKILL after STOP_TIMEOUT), then remove the
+        namespaces and files `up` created."""
+        devices = self.state()["devices"]
+        pids = {device: self.pids(device) for device in devices}
+        stop_processes([p for group in pids.values() for p in group])
         removed = []
-        for device in self.state()["devices"]:
-            for daemon in DAEMONS:
-                try:
-                    pid = int(Path(f"/var/run/frr/{device}/{daemon}.pid").read_text().strip())
-                    _run(["kill", str(pid)], check=False)
-                except (OSError, ValueError):
-                    pass
+        for device in devices:
             if _run(["ip", "netns", "del", device], check=False).returncode == 0:
                 removed.append(device)
             uts = LAB_ROOT / "uts" / device
@@ -232,30 +276,115 @@ class Lab:
             shutil.rmtree(f"/etc/frr/{device}", ignore_errors=True)
             shutil.rmtree(f"/var/run/frr/{device}", ignore_errors=True)
         shutil.rmtree(self.dir, ignore_errors=True)
+        uts = LAB_ROOT / "uts"
+        for empty in (uts, LAB_ROOT):  # another lab may still use them: only when empty
+            with contextlib.suppress(OSError):
+                empty.rmdir()
         return removed
 
+    # ------------------------------------------------------------------------------ failures
 
-def sessions(device: InventoryDevice) -> tuple[str, int, int, int]:
-    """(device, established, configured, prefixes received) as NAPALM reports them."""
+    def fail(self, plan: Plan, failure: Failure) -> None:
+        """Set both ends of the failure's links down and stop the failed devices' daemons; recorded in
+        the state file first, so `restore` undoes it even after an interruption."""
+        state = self.state()
+        failed: dict[str, Any] = state.get("failed", {"interfaces": [], "devices": []})
+        ends = interfaces_down(plan, failure)
+        failed["interfaces"] = sorted({tuple(e) for e in failed["interfaces"]} | set(ends))
+        failed["devices"] = sorted(set(failed["devices"]) | set(failure.nodes))
+        self._write_state({**state, "failed": failed})
+        for device, ifname in ends:
+            _run(["ip", "-n", device, "link", "set", ifname, "down"])
+        for device in failure.nodes:  # lldpd goes too: a dead switch speaks no LLDP
+            stop_processes(self.pids(device))
+            for pidfile, _ in self.pid_files(device):
+                pidfile.unlink(missing_ok=True)
+
+    def restore(self) -> list[str]:
+        """Undo every recorded failure: daemons started (they boot their saved config), links up."""
+        state = self.state()
+        failed: dict[str, Any] = state.get("failed", {"interfaces": [], "devices": []})
+        for device in failed["devices"]:
+            _run(_ns(device, "sh", str(self.dir / device / "start.sh")))
+        for device, ifname in failed["interfaces"]:
+            _run(["ip", "-n", device, "link", "set", ifname, "up"], check=False)
+        self._write_state({k: v for k, v in state.items() if k != "failed"})
+        return sorted(failed["devices"]) + [f"{d} {i}" for d, i in failed["interfaces"] if d not in failed["devices"]]
+
+    def _write_state(self, state: dict[str, Any]) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.state_file.write_text(json.dumps(state, indent=1))
+
+
+def process_alive(pid: int) -> bool:
+    """Running, not exited (a zombie waiting for its parent to reap it has exited)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+def stop_processes(pids: list[int], timeout: float = STOP_TIMEOUT) -> None:
+    """SIGTERM, wait until every process is gone, SIGKILL what is left after `timeout`."""
+    import os
+    import signal
+
+    def alive() -> list[int]:
+        return [pid for pid in pids if process_alive(pid)]
+
+    for pid in alive():
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while (left := alive()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for pid in left:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + timeout
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def sessions(device: InventoryDevice) -> tuple[str, int, int, int, list[Finding]]:
+    """(device, established, configured, prefixes received, FRR/kernel differences) through NAPALM."""
     with connect(device) as driver:
         peers = driver.get_bgp_neighbors().get("global", {}).get("peers", {})
+        kernel = device_kernel_findings(device.name, driver)
+        if kernel:  # a route changing between the two reads is not a difference: read once more
+            kernel = device_kernel_findings(device.name, driver)
     up = sum(1 for p in peers.values() if p["is_up"])
     received = sum(max(af["received_prefixes"], 0) for p in peers.values() for af in p["address_family"].values())
-    return device.name, up, len(peers), received
+    return device.name, up, len(peers), received, kernel
+
+
+def lab_status(inventory: Inventory) -> tuple[Table, bool, list[Finding]]:
+    """Sessions per device and every route where the kernel forwards otherwise than FRR's RIB says."""
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        rows = list(pool.map(sessions, inventory.devices.values()))
+    table = Table(title=f"lab {inventory.name}: BGP sessions, FRR's RIB against the kernel")
+    for column in ("device", "established", "configured", "prefixes received", "kernel = RIB"):
+        table.add_column(column)
+    all_up = True
+    findings: list[Finding] = []
+    for name, up, total, received, kernel in rows:
+        ok = up == total and total > 0
+        all_up &= ok
+        findings += kernel
+        table.add_row(
+            name,
+            Text(str(up), style="green" if ok else "red"),
+            str(total),
+            str(received),
+            Text("yes", style="green") if not kernel else Text(f"{len(kernel)} routes differ", style="red"),
+        )
+    return table, all_up, findings
 
 
 def status_table(inventory: Inventory) -> tuple[Table, bool]:
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        rows = list(pool.map(sessions, inventory.devices.values()))
-    table = Table(title=f"lab {inventory.name}: BGP sessions")
-    for column in ("device", "established", "configured", "prefixes received"):
-        table.add_column(column)
-    all_up = True
-    for name, up, total, received in rows:
-        ok = up == total and total > 0
-        all_up &= ok
-        table.add_row(name, Text(str(up), style="green" if ok else "red"), str(total), str(received))
-    return table, all_up
+    """The status table, and whether every session is up and every kernel agrees with FRR."""
+    table, all_up, findings = lab_status(inventory)
+    return table, all_up and not findings
 
 
 def inventory_path(intent_name: str) -> Path:
@@ -271,24 +400,6 @@ def default_inventory(intent: str | Path, given: str | None) -> Path:
     return inventory_path(load_intent(intent).intent.name)
 
 
-def run_lab(args: argparse.Namespace, console: Console) -> int:
-    out = Path(args.out)
-    if args.action == "status":
-        inventory = load_inventory(default_inventory(args.intent, None))
-        table, all_up = status_table(inventory)
-        console.print(table)
-        return 0 if all_up else 1
-    from generator.intent.loader import load_intent
-
-    loaded = load_intent(args.intent)
-    lab = Lab(loaded.intent.name)
-    if args.action == "down":
-        removed = lab.down()
-        console.print(f"lab {lab.name}: removed {len(removed)} namespaces")
-        return 0
-    build(args.intent, out)
-    inventory = lab.up(plan_checked(loaded).plan, out)
-    path = inventory_path(lab.name)
-    path.write_text(yaml.safe_dump(inventory.as_dict(), sort_keys=True))
-    console.print(f"lab {lab.name}: {len(inventory.devices)} FRR devices running; inventory {path}")
-    return 0
+def connector(inventory: Inventory) -> Callable[[str], Any]:
+    """name -> an open NAPALM driver (a context manager), for the deploy checks."""
+    return lambda name: connect(inventory.devices[name], inventory)

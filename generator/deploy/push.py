@@ -31,12 +31,13 @@ from generator.compile.ucmp import Path as UcmpPath
 from generator.compile.ucmp import expected_paths, normalized
 from generator.deploy.engine import DEFAULT_WORKERS, Fleet, StepProgress, fleet
 from generator.deploy.inventory import InventoryError, load_inventory
+from generator.deploy.kernel import kernel_table
 from generator.intent.loader import load_intent
 from generator.model import Device
 from generator.pipeline import plan_checked
 from generator.render.build import build
 from generator.render.engine import TEMPLATES, render_device
-from napalm_frr import DaemonsDownError, sanitize, silent_daemons
+from napalm_frr import DaemonsDownError, FRRDriver, sanitize, silent_daemons
 
 WEIGHT_TOLERANCE = 0.02  # FRR installs weights as integer percentages of the total
 
@@ -163,9 +164,12 @@ def check_sessions(plan: Plan, device: Device, driver: Any, later_planes: set[in
 
 
 def installed_weights(driver: Any, prefix: str) -> dict[str, int] | None:
-    """Installed next hops of a prefix (by outgoing interface) with the weight each carries, or None
-    when the platform's driver does not report weights (NAPALM's model has no weight field; the FRR
-    driver adds `protocol_attributes.weight`, EOS's does not)."""
+    """Next hops of a prefix (by outgoing interface) with the weight each carries, or None when the
+    platform's driver reports no weights. On FRR they are read from the kernel, which is what forwards
+    (FRR 8.4 could report next hops the kernel had lost); elsewhere from NAPALM's get_route_to where
+    the driver adds `protocol_attributes.weight` (EOS's does not)."""
+    if isinstance(driver, FRRDriver):
+        return {h.interface: h.weight for h in kernel_table(driver, prefix).get(prefix, ())}
     routes = driver.get_route_to(prefix)
     hops = [h for h in routes.get(prefix, []) if h["protocol"].lower() in ("bgp", "ebgp") and h["selected_next_hop"]]
     if any("weight" not in (h.get("protocol_attributes") or {}) for h in hops):

@@ -8,12 +8,15 @@ from napalm_frr.transport import Result
 
 
 def command_key(argv: list[str]) -> str:
-    """The file a command's output is recorded in: vtysh's pathspace is not part of the key."""
+    """The file a command's output is recorded in: vtysh's pathspace and lldpcli's socket are not part
+    of the key."""
     if argv[:1] == ["vtysh"]:
         rest = argv[1:]
         if rest[:1] == ["-N"]:
             rest = rest[2:]
         argv = ["vtysh", *rest]
+    if argv[:1] == ["lldpcli"] and argv[1:2] == ["-u"]:
+        argv = ["lldpcli", *argv[3:]]
     return BaseTestDouble.sanitize_text(" ".join(argv))
 
 

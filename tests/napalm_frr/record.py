@@ -25,6 +25,8 @@ GETTERS: dict[str, Any] = {
     "test_get_bgp_neighbors_detail": lambda d: d.get_bgp_neighbors_detail(),
     "test_get_route_to": lambda d: d.get_route_to(ROUTE, "bgp"),
     "test_get_route_to_longer": lambda d: d.get_route_to(ROUTE, "bgp", longer=True),
+    "test_get_lldp_neighbors": lambda d: d.get_lldp_neighbors(),
+    "test_get_lldp_neighbors_detail": lambda d: d.get_lldp_neighbors_detail(),
     "test_get_config": lambda d: d.get_config(),
     "test_get_config_filtered": lambda d: [d.get_config(retrieve=r) for r in ("running", "startup", "candidate")][-1],
     "test_get_config_sanitized": lambda d: d.get_config(sanitized=True),
@@ -56,7 +58,9 @@ class Recorder(NetnsTransport):
 
 
 def main(device: str, only: list[str]) -> None:
-    driver = FRRDriver(device, "", "", optional_args={"netns": device, "uts": f"/run/bag-lab/uts/{device}"})
+    socket = f"/run/bag-lab/lab/{device}/lldpd.socket"
+    args = {"netns": device, "uts": f"/run/bag-lab/uts/{device}", "lldp_socket": socket}
+    driver = FRRDriver(device, "", "", optional_args=args)
     driver.open()
     for test, getter in GETTERS.items():
         if only and test not in only:
