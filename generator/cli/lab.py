@@ -76,7 +76,7 @@ def _run_lab(args: argparse.Namespace, console: Console) -> int:
         inventory = load_inventory(default_inventory(args.intent, None))
         table, all_up, findings = lab_status(inventory)
         console.print(table)
-        print_findings(findings)
+        print_findings(findings, console)
         return 0 if all_up and not findings else 1
     from generator.intent.loader import load_intent
 
@@ -98,14 +98,14 @@ def _run_lab(args: argparse.Namespace, console: Console) -> int:
     names = sorted(inventory.devices)
     if args.action == "cabling":
         findings = check_cabling(plan, names, connector(inventory))
-        print_findings(findings)
+        print_findings(findings, console)
         console.print(
             f"lab {lab.name}: LLDP of {len(names)} devices against the intended wiring: {len(findings)} findings"
         )
         return 1 if findings else 0
     if args.action == "verify":
         result, seconds = verify_until(plan, names, connector(inventory), args.timeout)
-        print_findings(result.findings)
+        print_findings(result.findings, console)
         console.print(
             f"lab {lab.name}: {result.devices} devices, {result.prefixes} (device, prefix) pairs: kernel "
             f"{'matches' if not result.findings else 'differs from'} the model ({seconds:.1f}s)",
@@ -129,7 +129,7 @@ def _run_lab(args: argparse.Namespace, console: Console) -> int:
         )
         measured = measure(plan, names, connector(inventory), None, args.timeout)
     p = measured.predicted
-    print_findings(measured.findings)
+    print_findings(measured.findings, console)
     console.print(
         f"lab {lab.name}: {p.kind} {p.name}: after {measured.seconds:.1f}s the kernels "
         f"{'match' if not measured.findings else 'do not match'} the prediction "
