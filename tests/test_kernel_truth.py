@@ -8,8 +8,9 @@ from pathlib import Path
 
 from generator.compile.network import Plan
 from generator.deploy.cabling import cabling_findings, intended_cables, observed_cables
+from generator.deploy.failures import parse_failure, predict, weight_findings
 from generator.deploy.kernel import Hop, rib_kernel_findings
-from generator.deploy.verify import expected_forwarding, forwarding_findings
+from generator.deploy.verify import destination_prefixes, expected_forwarding, forwarding_findings
 from generator.intent.loader import load_intent
 from generator.pipeline import plan_checked
 from napalm_frr.driver import kernel_routes_from_json
@@ -114,3 +115,29 @@ def test_observed_cables_are_read_from_either_end(tmp_path: Path) -> None:
         "b": {"swp2": [{"hostname": "a", "port": "swp1"}]},
     }
     assert observed_cables(neighbors) == {frozenset({("a", "swp1"), ("b", "swp2")})}
+
+
+def test_a_kernel_that_did_not_follow_a_failure_is_named_against_analyzes_weights() -> None:
+    """BAG303: after a BAG switch fails, every device analyze says changes, still at baseline weights."""
+    plan = lab_plan()
+    failure = parse_failure(plan, "bag-switch:east-bag-p1-s1")
+    predicted = predict(plan, failure)
+    assert predicted.weights, "a BAG switch failure changes some device's weights"
+    baseline = expected_forwarding(plan, list(predicted.weights))
+    stale = {
+        device: {prefix: frozenset(Hop(i, "", bps // 10**9) for i, bps in hops.items()) for prefix, hops in fw.items()}
+        for device, fw in baseline.items()
+    }
+    findings = weight_findings(plan, predicted, stale)
+    assert findings and {f.code for f in findings} == {"BAG303"}
+    assert {f.device for f in findings} == set(predicted.weights)
+    assert all(f"after BAG switch {failure.name}" in f.message and "analyze predicts" in f.message for f in findings)
+    followed = {
+        device: {
+            prefix: frozenset(Hop(i, "", round(share * 100)) for i, share in shares.items())
+            for dest, shares in by_dest.items()
+            for prefix in destination_prefixes(plan)[dest]
+        }
+        for device, by_dest in predicted.weights.items()
+    }
+    assert weight_findings(plan, predicted, followed) == []
