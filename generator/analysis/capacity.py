@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.analysis.weights import Weights
 from generator.compile.network import Plan
-from generator.compile.ucmp import expected_paths
 from generator.findings import Finding, located
 from generator.forked import fork_map
 from generator.intent.loader import LoadedIntent
@@ -97,12 +97,25 @@ class Analysis:
                     "pair_bps": s.pair_bps,
                     "fabric_bps": s.fabric_bps,
                     "worst_remote_loss": round(s.worst_remote_loss, 4),
-                    "weights": s.weights,
+                    "weights": grouped(s.weights),
                 }
                 for s in self.scenarios
             ],
             "findings": [f.as_dict() for f in self.findings],
         }
+
+
+def grouped(weights: dict[str, dict[str, dict[str, float]]]) -> list[dict[str, Any]]:
+    """Devices with the same new weights listed together (a plane's switches mostly share theirs):
+    [{"devices": [...], "weights": {destination: {interface: share}}}], ordered by first device."""
+    by_object: dict[int, list[str]] = {}
+    for device, changes in weights.items():
+        by_object.setdefault(id(changes), []).append(device)
+    by_value: dict[str, list[str]] = {}
+    for devices in by_object.values():
+        by_value.setdefault(repr(weights[devices[0]]), []).extend(devices)  # built in sorted order: canonical
+    groups = [sorted(devices) for devices in by_value.values()]
+    return [{"devices": devices, "weights": weights[devices[0]]} for devices in sorted(groups)]
 
 
 def plan_pairs(plan: Plan) -> set[tuple[str, str]]:
@@ -144,20 +157,6 @@ def _links_of(plan: Plan, members: Iterable[str]) -> set[int]:
     return {i for m in members for i in plan.wiring.links_of[m]}
 
 
-class BaselineShares:
-    """Every device's UCMP shares with nothing failed, computed once and shared by all scenarios."""
-
-    def __init__(self, plan: Plan) -> None:
-        self.plan = plan
-        self.paths = expected_paths(plan.intent, plan.wiring)
-        self.cache: dict[str, dict[str, dict[str, float]]] = {}
-
-    def of(self, device: str) -> dict[str, dict[str, float]]:
-        if device not in self.cache:
-            self.cache[device] = shares(self.plan, device, self.paths[device])
-        return self.cache[device]
-
-
 def scenario(
     plan: Plan,
     kind: str,
@@ -165,7 +164,7 @@ def scenario(
     dead: set[int],
     failed_nodes: set[str],
     base: Base,
-    baseline: BaselineShares | None = None,
+    weights: Weights | None = None,
 ) -> Scenario:
     """Capacity left (the base minus the dead links, in O(dead links)) and the new UCMP weights of
     every device the failure changes."""
@@ -174,51 +173,8 @@ def scenario(
     loss = max(
         (1 - left[2].get(b, 0) / total for b, total in base[2].items() if total and b not in failed_nodes), default=0.0
     )
-    weights = changed_weights(plan, dead, failed_nodes, baseline)
-    return Scenario(kind, name, left[0], left[1], loss, weights, frozenset(dead), frozenset(failed_nodes))
-
-
-def affected_devices(plan: Plan, dead: set[int], failed_nodes: set[str]) -> set[str]:
-    """Devices whose next hops can change: the surviving ends of the dead links, and the fabric
-    switches of every BAG switch among them (their weights follow the BAG's cumulative bandwidth)."""
-    wiring = plan.wiring
-    ends = {end for i in dead for end in (wiring.links[i].a, wiring.links[i].b)} - failed_nodes
-    result = set(ends)
-    for bag in (e for e in ends if wiring.nodes[e].role == "bag"):
-        result.update(wiring.links[i].b for i in wiring.links_of[bag] if wiring.links[i].kind == "fabric")
-    return result - failed_nodes
-
-
-def shares(plan: Plan, device: str, paths: dict[str, list[Any]]) -> dict[str, dict[str, float]]:
-    """Per destination, each outgoing interface's share of the device's traffic toward it."""
-    result: dict[str, dict[str, float]] = {}
-    links = plan.wiring.links
-    for dest, hops in sorted(paths.items()):
-        by_interface: dict[str, int] = defaultdict(int)
-        for hop in hops:
-            ends = plan.ends(hop.link)
-            by_interface[ends.a_if if links[hop.link].a == device else ends.b_if] += hop.bps
-        total = sum(by_interface.values())
-        result[dest] = {k: v / total for k, v in sorted(by_interface.items())} if total else {}
-    return result
-
-
-def changed_weights(
-    plan: Plan, dead: set[int], failed_nodes: set[str], baseline: BaselineShares | None = None
-) -> dict[str, dict[str, dict[str, float]]]:
-    """The new weights of every device whose weights the failure changes (all of them, not a sample)."""
-    devices = sorted(affected_devices(plan, dead, failed_nodes))
-    if baseline is None:
-        before = expected_paths(plan.intent, plan.wiring, devices)
-    after = expected_paths(plan.intent, plan.wiring, devices, failed_links=dead, failed_nodes=failed_nodes)
-    result = {}
-    for device in devices:
-        old = baseline.of(device) if baseline is not None else shares(plan, device, before[device])
-        new = shares(plan, device, after[device])
-        changed = {dest: new.get(dest, {}) for dest in sorted(set(old) | set(new)) if old.get(dest) != new.get(dest)}
-        if changed:
-            result[device] = {d: {k: round(v, 4) for k, v in s.items()} for d, s in changed.items()}
-    return result
+    changed = (weights or Weights(plan)).changed(dead, failed_nodes)
+    return Scenario(kind, name, left[0], left[1], loss, changed, frozenset(dead), frozenset(failed_nodes))
 
 
 def analyze_plan(loaded: LoadedIntent, plan: Plan, failures: bool = True) -> Analysis:
@@ -287,13 +243,13 @@ def with_failures(analysis: Analysis, plan: Plan) -> Analysis:
 
 Spec = tuple[str, str, set[int], set[str]]  # kind, name, dead links, failed devices
 
-PARALLEL_FROM = 2000  # devices: below this, forking costs more than the weights of every scenario
+PARALLEL_FROM = 2000  # devices
 
 
 def _scenarios_of(state: tuple[Plan, Base], specs: list[Spec]) -> list[Scenario]:
     plan, base = state
-    baseline = BaselineShares(plan)
-    return [scenario(plan, kind, name, dead, nodes, base, baseline) for kind, name, dead, nodes in specs]
+    weights = Weights(plan)  # shared by the scenarios: baseline shares and shapes are computed once
+    return [scenario(plan, kind, name, dead, nodes, base, weights) for kind, name, dead, nodes in specs]
 
 
 def failure_scenarios(plan: Plan, base: Base, jobs: int | None = None) -> list[Scenario]:

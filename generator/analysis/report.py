@@ -3,6 +3,8 @@ Mermaid diagram of the BAG planes and region pairs (GitHub and GitLab render it 
 
 from __future__ import annotations
 
+import itertools
+
 from rich.table import Table
 
 from generator.analysis.capacity import Analysis, PlaneCapacity
@@ -90,15 +92,16 @@ def weight_lines(a: Analysis) -> list[str]:
         if not s.weights:
             continue
         out += ["", f"UCMP weights after losing {s.kind} {s.name}: {len(s.weights)} devices change", ""]
-        rows = [
+        rows = (
             f"- {device} -> {dest}: "
             + (", ".join(f"{k} {v:.1%}" for k, v in shares.items()) if shares else "no next hop left")
             for device, by_dest in s.weights.items()
             for dest, shares in by_dest.items()
-        ]
-        out += rows[:WEIGHT_LINES] + (
-            [f"- ... {len(rows) - WEIGHT_LINES} more in analysis.json"] if len(rows) > WEIGHT_LINES else []
         )
+        out += itertools.islice(rows, WEIGHT_LINES)
+        more = sum(len(by_dest) for by_dest in s.weights.values()) - WEIGHT_LINES
+        if more > 0:
+            out.append(f"- ... {more} more in analysis.json")
     return out
 
 

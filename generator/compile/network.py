@@ -130,6 +130,15 @@ class Plan:
         self._ends[i] = ends
         return ends
 
+    def interface(self, i: int, device: str) -> str:
+        """The name of link `i`'s interface on `device` (one of its ends), without computing addresses."""
+        cached = self._ends.get(i)
+        link = self.wiring.links[i]
+        if cached is not None:
+            return cached.a_if if link.a == device else cached.b_if
+        port = self.layout.a_port[i] if link.a == device else self.layout.b_port[i]
+        return self._interface_namer(self.wiring.nodes[device].hardware)(port, link.speed)
+
     def _interface_namer(self, hardware: str) -> Callable[[PortRef, int], str]:
         """The platform's interface_name for one hardware profile, bound once per process."""
         namer = self._namers.get(hardware)
