@@ -89,3 +89,15 @@ def test_the_validators_folder_is_the_generator_validators_package() -> None:
     assert Path(generator.validators.__file__).resolve().parent == ROOT / "validators"
     assert (ROOT / "generator" / "templates").resolve() == ROOT / "templates"
     assert "validators" not in sys.modules or sys.modules["validators"].__file__ != generator.validators.__file__
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["ruff", "check", "."], ["ruff", "format", "--check", "."], ["mypy"]],
+    ids=["ruff-check", "ruff-format", "mypy-strict"],
+)
+def test_the_code_is_lint_and_type_clean(argv: list[str]) -> None:
+    """ruff (pyproject's rule set) and mypy --strict over generator, napalm_frr and bench, as CI runs them."""
+    tool = shutil.which(argv[0]) or pytest.fail(f"{argv[0]} is a dev dependency: pip install -e '.[dev]'")
+    done = subprocess.run([tool, *argv[1:]], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr

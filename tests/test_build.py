@@ -78,3 +78,25 @@ def test_schema_is_valid_json_naming_every_section(cli) -> None:
     assert {"hardware", "regions", "inter_region", "asn", "bgp", "link_bandwidth"} <= set(
         json.loads(stdout)["properties"]
     )
+
+
+def test_an_example_intent_to_start_from_is_one_command_away(tmp_path: Path, cli) -> None:
+    """A wheel has no checkout: `bag example` writes the shipped examples (and their schema beside)."""
+    code, out, err = cli("example", "lab", "-o", tmp_path / "lab.yaml")
+    assert code == 0 and (tmp_path / "lab.yaml").read_text() == LAB.read_text()
+    assert (tmp_path / "schema.json").read_text() == (LAB.parent / "schema.json").read_text()
+    assert cli("validate", tmp_path / "lab.yaml")[0] == 0
+    code, _, err = cli("example", "lab", "-o", tmp_path / "lab.yaml")  # never overwrites
+    assert code == 2 and "exists" in err and (tmp_path / "lab.yaml").read_text() == LAB.read_text()
+    code, out, _ = cli("example", "prometheus")
+    assert code == 0 and out.startswith("# yaml-language-server: $schema=schema.json") and "name: prometheus" in out
+
+
+def test_a_missing_default_intent_says_what_was_tried_and_where_to_start(tmp_path: Path, cli, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for command in ("build", "validate", "analyze"):
+        code, _, err = cli(command)
+        assert code == 2 and "intent/lab.yaml: error BAG001 no such file or directory" in err
+        assert "without one, commands read intent/lab.yaml" in err and "bag example lab" in err
+        assert ("nothing was written" in err) == (command != "validate")
+    assert list(tmp_path.iterdir()) == []

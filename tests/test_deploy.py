@@ -496,3 +496,20 @@ def test_vendor_devices_are_reached_on_their_management_address(tmp_path: Path) 
     hosts = yaml.safe_load(export(plan, "nornir")["hosts.yaml"])
     assert hosts["east-bag-p1-s1"]["hostname"] == address and hosts["east-bag-p1-s1"]["platform"] == "eos"
     assert len({h["hostname"] for h in hosts.values()}) == len(hosts)  # every device its own address
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["lab", "status"], ["push"], ["diff", "--running"]],
+    ids=["lab", "push", "diff-running"],
+)
+def test_commands_that_reach_devices_say_how_to_install_the_frr_driver(
+    argv: list[str], cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """napalm-frr is installed beside the generator, not required by it (it is not on PyPI)."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "napalm_frr" else real(name, *a))
+    code, _, err = cli(*argv)
+    assert code == 2 and "pip install ./napalm_frr" in err and "Traceback" not in err

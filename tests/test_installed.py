@@ -55,9 +55,10 @@ def test_the_wheel_is_what_runs(installed: tuple[Path, Path]) -> None:
 
 def test_build_validate_analyze_schema_from_another_directory(installed: tuple[Path, Path]) -> None:
     python, work = installed
-    shutil.copy(LAB, work / "lab.yaml")
     bag = python.parent / "bag"
     assert run([bag, "--version"], work).stdout.startswith("bag ")
+    run([bag, "example", "lab", "-o", "lab.yaml"], work)  # the examples ship in the wheel
+    assert (work / "lab.yaml").read_text() == LAB.read_text() and (work / "schema.json").is_file()
     built = run([python, "-m", "generator", "build", "lab.yaml", "-o", "out"], work)
     assert "16 devices" in built.stdout and (work / "out" / "east-bag-p1-s1.cfg").is_file()
     assert "valid, no findings" in run([bag, "validate", "lab.yaml", "--rendered", "-o", "out"], work).stdout

@@ -184,6 +184,16 @@ def test_an_intent_that_fails_validation_on_one_side_names_that_side(repo: Path,
     assert "regions[0].bag.planes" in stderr
 
 
+def test_a_semantic_error_at_one_side_is_a_finding_and_json_says_so(repo: Path, lab_data, cli) -> None:
+    """Exit 1, as `validate` gives for the same finding; a JSON reader gets a document, not nothing."""
+    lab_data["hardware"]["lab-bag"]["port_speed"] = "400G"  # the 2x400G breakout no longer fits: BAG222
+    code, stdout, stderr = cli("diff", "--base", "HEAD", edit(repo, lab_data), "--format", "json")
+    assert code == 1 and "error BAG222" in stderr
+    document = json.loads(stdout)
+    assert document["valid"] is False and document["side"] == "the working tree"
+    assert "BAG222" in {f["code"] for f in document["findings"]} and document["errors"] >= 1
+
+
 def test_outside_a_git_repository_the_review_says_so(tmp_path: Path, lab_data, write_intent, cli) -> None:
     code, _, stderr = cli("diff", "--base", "HEAD", write_intent(lab_data))
     assert code == 2 and "not in a git repository" in stderr

@@ -20,6 +20,20 @@ def command(sub: Subparsers, name: str, func: Handler, help_: str) -> argparse.A
     return p
 
 
+def need_frr_driver() -> None:
+    """The lab, drift and push reach devices through NAPALM, and FRR through the napalm-frr driver:
+    its own distribution (napalm_frr/ in this repository, not on PyPI), installed beside the
+    generator by the README's set-up command rather than required by it, so `pip install .` alone
+    works for everything that only builds and reviews configs."""
+    import importlib.util
+
+    if importlib.util.find_spec("napalm_frr") is None:
+        raise UsageError(
+            "this command needs the NAPALM driver for FRRouting (distribution napalm-frr, in napalm_frr/ of the "
+            "generator's repository): pip install ./napalm_frr"
+        )
+
+
 def intent_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "intent", nargs="?", default=DEFAULT_INTENT, help=f"intent YAML file or directory (default: {DEFAULT_INTENT})"

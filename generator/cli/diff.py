@@ -12,11 +12,12 @@ from generator.cli.common import (
     command,
     intent_arg,
     jobs_arg,
+    need_frr_driver,
     templates_arg,
     templates_dir,
     workers_arg,
 )
-from generator.cli.output import EXIT_BAD_INPUT, EXIT_FOUND, EXIT_OK, err, out, print_findings
+from generator.cli.output import EXIT_BAD_INPUT, EXIT_FOUND, EXIT_OK, err, findings_json, out, print_findings
 from generator.errors import UsageError
 from generator.findings import InputError
 from generator.textsafety import for_terminal
@@ -58,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
     except SideInvalidError as exc:
         print_findings(exc.findings)
         err.print(f"error: {for_terminal(str(exc))}", style="red", markup=False)
+        if args.format == "json":  # a pipeline reading stdout gets a document that says why there is no review
+            document = {"valid": False, "side": exc.label, "error": str(exc), **json.loads(findings_json(exc.findings))}
+            out.file.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
         return EXIT_BAD_INPUT if isinstance(exc.__cause__, InputError) else EXIT_FOUND
     except ReviewError as exc:
         raise UsageError(str(exc)) from exc
@@ -74,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
 def running(args: argparse.Namespace) -> int:
     """`diff --running`: what each device runs against what the intent says it should."""
+    need_frr_driver()
     from generator.deploy.drift import running_drift
     from generator.deploy.engine import StepProgress
     from generator.deploy.lab import default_inventory

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import yaml
 from rich.console import Console
 
-from generator.cli.common import Subparsers, command, intent_arg
+from generator.cli.common import Subparsers, command, intent_arg, need_frr_driver
 from generator.cli.output import EXIT_OK, out, print_findings
 from generator.errors import UsageError
 from generator.units import format_bps
@@ -63,6 +63,7 @@ def _capacity(console: Console, measured: Verification, predicted: Scenario | No
 
 
 def _run_lab(args: argparse.Namespace, console: Console) -> int:
+    need_frr_driver()
     from generator.deploy.cabling import check_cabling
     from generator.deploy.failures import ScenarioError, measure, parse_failure, usage
     from generator.deploy.inventory import load_inventory

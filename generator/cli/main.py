@@ -22,13 +22,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
-from generator.cli import analyze, build, codes, diff, inventory, lab, push, schema, validate
+from generator.cli import analyze, build, codes, diff, example, inventory, lab, push, schema, validate
 from generator.cli.output import EXIT_BAD_INPUT, EXIT_FOUND, EXIT_INTERNAL, err, exit_code, print_findings
 from generator.errors import UsageError
 from generator.findings import AuditError, FindingsError, Severity
 from generator.textsafety import for_terminal
 
-COMMANDS = (build, validate, diff, analyze, schema, codes, lab, push, inventory)
+COMMANDS = (build, validate, diff, analyze, schema, codes, example, lab, push, inventory)
+WRITES = {"build", "analyze", "inventory", "lab", "push"}  # commands whose failure leaves their output as it was
 
 
 def parser() -> argparse.ArgumentParser:
@@ -66,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FindingsError as exc:
         print_findings(exc.findings)
         n = sum(1 for f in exc.findings if f.severity is Severity.ERROR)
-        err.print(f"{n} error(s): nothing was written", style="red")
+        err.print(f"{n} error(s)" + (": nothing was written" if args.command in WRITES else ""), style="red")
         return exit_code(exc)
     except UsageError as exc:
         err.print(f"error: {for_terminal(str(exc))}", style="red", markup=False)

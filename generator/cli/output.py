@@ -20,6 +20,9 @@ DEFAULT_INTENT = "intent/lab.yaml"
 # (the few styled lines build rich Text objects or escape what they interpolate)
 out = Console(highlight=False, soft_wrap=True, emoji=False, markup=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False)
+for _console in (out, err):
+    if not _console.is_terminal:  # piped or logged: tables keep whole cells instead of folding at 80 columns
+        _console.width = 200
 
 
 def print_findings(findings: Sequence[Finding], console: Console = err) -> None:

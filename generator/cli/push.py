@@ -23,7 +23,9 @@ def register(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from generator.cli.common import templates_dir
+    from generator.cli.common import need_frr_driver, templates_dir
+
+    need_frr_driver()
     from generator.deploy.engine import StepProgress
     from generator.deploy.lab import default_inventory
     from generator.deploy.push import push

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.cli.common import Subparsers, command, intent_arg, jobs_arg
-from generator.cli.output import EXIT_FOUND, EXIT_OK, err, findings_json, findings_table, out
+from generator.cli.output import EXIT_FOUND, EXIT_OK, err, findings_json, findings_table, out, print_findings
 from generator.errors import UsageError
 from generator.findings import Finding, Severity, audit_mismatch, errors
 
@@ -22,7 +22,11 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--rendered", action="store_true", help="also read back every config in OUT/ (parse-back audit)")
     p.add_argument("-o", "--out", default="out", help="build output for --rendered (default: out)")
     jobs_arg(p)
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument(
+        "--format",
+        choices=("table", "lines", "json"),
+        help="table on a terminal; lines (file:line:column: severity CODE field: message, then hint:) when piped",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,8 +46,13 @@ def run(args: argparse.Namespace) -> int:
     if manifest is not None and network is not None and not errors(findings):
         findings += rendered_findings(network, manifest, Path(args.out), args.jobs)
     has_errors = any(f.severity is Severity.ERROR for f in findings)
-    if args.format == "json":
+    shape = args.format or ("table" if out.is_terminal else "lines")
+    if shape == "json":
         out.print(findings_json(findings), markup=False)
+    elif findings and shape == "lines":
+        print_findings(findings, out)
+        n = sum(1 for f in findings if f.severity is Severity.ERROR)
+        out.print(f"{args.intent}: {n} error(s), {len(findings) - n} warning(s)", markup=False)
     elif findings:
         out.print(findings_table(findings, f"{args.intent}: {len(findings)} finding(s)"), markup=False)
     else:

@@ -508,7 +508,8 @@ def load_intent(path: str | Path) -> LoadedIntent:
                     "no such file or directory" + (" (a link to a missing file)" if root.is_symlink() else ""),
                     (),
                     Location(str(root), 0, 0),
-                    "pass an intent file or directory, e.g. intent/lab.yaml",
+                    "pass an intent file or directory (without one, commands read intent/lab.yaml); "
+                    "`bag example lab -o lab.yaml` writes an example intent to start from",
                 )
             ]
         )

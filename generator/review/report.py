@@ -50,6 +50,7 @@ def as_json(r: Review) -> str:
         "base": r.base,
         "head": r.head,
         "changed": r.changed,
+        "valid": True,  # both sides validate (an invalid side gives {"valid": false, "findings": [...]})
         "blast_radius": {
             "devices": len(r.changes),
             "changed": r.count("changed"),
