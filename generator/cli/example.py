@@ -21,9 +21,7 @@ EXAMPLES = {
 def register(sub: Subparsers) -> None:
     p = command(sub, "example", run, "write an example intent to start from (lab, lab-mid, prometheus)")
     p.add_argument("name", nargs="?", default="lab", choices=sorted(EXAMPLES), help="which example (default: lab)")
-    p.add_argument(
-        "-o", "--output", metavar="FILE", help="write it to FILE (and schema.json beside it), not stdout"
-    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write it to FILE (and schema.json beside it), not stdout")
 
 
 def run(args: argparse.Namespace) -> int:
