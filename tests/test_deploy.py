@@ -513,3 +513,29 @@ def test_commands_that_reach_devices_say_how_to_install_the_frr_driver(
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "napalm_frr" else real(name, *a))
     code, _, err = cli(*argv)
     assert code == 2 and "pip install ./napalm_frr" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["two words", 'quote"d', "back\\slash", "semi;colon", "new\nline", "brace{", "hash#", "bang!", "tab\t", "é", ""],
+    ids=lambda v: repr(v),
+)
+def test_a_secret_value_that_could_break_its_config_line_is_refused_unechoed(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`${ENV}` values are checked like intent strings: they land in `key 0 X` and Junos `"X"`."""
+    monkeypatch.setenv("BAG_TEST_SECRET", value)
+    with pytest.raises(CheckFailedError) as failed:
+        resolve_secrets("tacacs-server host 10.0.0.1 vrf MGMT key 0 ${BAG_TEST_SECRET}\n")
+    assert "BAG_TEST_SECRET" in str(failed.value)
+    assert not value or value not in str(failed.value)
+
+
+def test_a_crypt_hash_and_a_generated_key_pass_as_they_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    hashed = "$6$prometheus$doOt3cBl9NXzenLNmipV5LCH2AJeZ.SaOvKJsFtklWCXcBkWWbLnmnyCKTaxcwz2C3jZPlXW3wUTgklRvgqgD0"
+    monkeypatch.setenv("BAG_HASH", hashed)
+    monkeypatch.setenv("BAG_CAK", "0123456789abcdef" * 4)
+    assert (
+        resolve_secrets("secret sha512 ${BAG_HASH}\nkey ${BAG_CAK}\n")
+        == f"secret sha512 {hashed}\nkey {'0123456789abcdef' * 4}\n"
+    )

@@ -77,14 +77,31 @@ class PlaneResult:
 _SECRET_REF = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
 
 
+# What a secret's value may hold: it lands unquoted (EOS, IOS XR, FRR `key 0 X`, `password X`) or inside
+# Junos double quotes, so no space, quote, backslash, comment, brace or semicolon can reach a config;
+# crypt hashes ($6$salt$hash) and generated keys fit.
+_SECRET_VALUE = re.compile(r"[A-Za-z0-9$./+=_\-:@%^&*()\[\],~]{1,512}")
+
+
 def resolve_secrets(config: str) -> str:
-    """Replace `${ENV}` secret references (BGP passwords) with their values, only at push time."""
+    """Replace `${ENV}` secret references (passwords, keys, hashes) with their values, only at push time.
+
+    A value that could break out of its place in a config line is refused, naming the variable and
+    never echoing the value (it would end up in CI logs)."""
 
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in os.environ:
             raise CheckFailedError("-", "secrets", f"environment variable {name} is not set")
-        return os.environ[name]
+        secret = os.environ[name]
+        if not _SECRET_VALUE.fullmatch(secret):
+            raise CheckFailedError(
+                "-",
+                "secrets",
+                f"environment variable {name} holds a character a device config cannot carry safely (or is empty, "
+                "or longer than 512): use letters, digits and $ . / + = _ - : @ % ^ & * ( ) [ ] , ~",
+            )
+        return secret
 
     return _SECRET_REF.sub(value, config)
 
