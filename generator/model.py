@@ -158,6 +158,7 @@ class Management(NamedTuple):
     snmp_contact: str
     lldp: bool
     raw: tuple[str, ...]  # this platform's raw lines
+    services: tuple[str, ...] = ()  # what operators and NAPALM log in with, in the VRF: ("ssh", "eapi"|"netconf")
 
 
 class Macsec(NamedTuple):

@@ -47,6 +47,14 @@ NTP = "IOS XR System Management Configuration Guide, 'Implementing NTP': ntp / s
 SYSLOG = "IOS XR System Monitoring Configuration Guide, 'Implementing System Logging': logging A vrf V severity S"
 SNMP = "IOS XR System Management Configuration Guide, 'Implementing SNMP': snmp-server vrf, community RO, location"
 LLDP = "IOS XR Interface and Hardware Component Configuration Guide, 'Configuring LLDP' (global `lldp`)"
+SSH = (
+    "IOS XR System Security Configuration Guide, 'Implementing Secure Shell' (ssh server v2, ssh server vrf V, "
+    "ssh server netconf vrf V); netlab netsim/install/libvirt/iosxr.txt (the same lines with netconf-yang agent / ssh)"
+)
+NETCONF = (
+    "IOS XR Programmability Configuration Guide, 'Use NETCONF Protocol to Define Network Operations' "
+    "(netconf-yang agent / ssh); NAPALM iosxr_netconf driver (ncclient, port 830)"
+)
 MACSEC = (
     "xrdocs.io 'MACsec on NCS-5500 - Technology and Platform Overview', 'MACsec Basic Configuration' (key chain / "
     "macsec / key CKN / key-string CAK cryptographic-algorithm aes-256-cmac / lifetime ... infinite, macsec "
@@ -95,6 +103,11 @@ FORMS: tuple[Form, ...] = (
     Form(None, rf"snmp-server community {REF} RO", SNMP),
     Form(None, r"snmp-server (location|contact) [^\s].*", SNMP),
     Form(None, r"lldp", LLDP),
+    Form(None, r"ssh server v2", SSH),
+    Form(None, rf"ssh server vrf {NAME}", SSH),
+    Form(None, rf"ssh server netconf vrf {NAME}", SSH),
+    Form(None, r"netconf-yang agent", NETCONF),
+    Form(r"netconf-yang agent", r"ssh", NETCONF),
     Form(None, r"router static", STATIC),
     Form(r"router static", rf"vrf {NAME}", STATIC),
     Form(r"vrf .*", r"address-family ipv4 unicast", STATIC),

@@ -185,6 +185,27 @@ BREAKAGES = {
         "management.j2",
         "management gateway: model '192.168.100.1', config ''",
     ),
+    "EOS SSH not enabled in the management VRF": (
+        "eos",
+        "   vrf {{ m.vrf }}\n      no shutdown\n!\n{% endif %}\n{% if \"eapi\"",
+        "!\n{% endif %}\n{% if \"eapi\"",
+        "management.j2",
+        "management services 1: model 'ssh', config not present",
+    ),
+    "IOS XR NETCONF agent dropped": (
+        "iosxr",
+        "netconf-yang agent\n ssh\n",
+        "",
+        "management.j2",
+        "management services 0: model 'netconf', config not present",
+    ),
+    "Junos SSH service dropped": (
+        "junos",
+        "        ssh;\n{% endif %}",
+        "{% endif %}",
+        "device.j2",
+        "management services 1: model 'ssh', config not present",
+    ),
     "Junos users dropped": (
         "junos",
         "{% for u in m.users %}\n        user",

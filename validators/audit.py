@@ -54,6 +54,7 @@ def _management(device: Device) -> dict[str, Any] | None:
         "radius": sorted(s.address for s in m.radius),
         "ntp": sorted(m.ntp),
         "syslog": sorted(m.syslog),
+        "services": sorted(m.services),
     }
 
 

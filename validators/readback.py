@@ -72,8 +72,11 @@ class _Facts:
             "radius": [],
             "ntp": [],
             "syslog": [],
+            "services": [],  # remote access in a VRF: ssh, eapi, netconf
         }
         self.macsec: dict[str, dict[str, str]] = {}  # profile -> cipher, ckn, cak
+        self.netconf_vrfs: list[str] = []  # IOS XR `ssh server netconf vrf X`
+        self.netconf_agent = False  # IOS XR `netconf-yang agent / ssh`
 
     def iface(self, name: str) -> dict[str, Any]:
         return self.interfaces.setdefault(name, {"ipv4": "", "ipv6": "", "mtu": 0, "macsec": ""})
@@ -103,7 +106,7 @@ class _Facts:
                 facts["aggregate_bandwidth"] = any(t[2] == CUMULATIVE for t in policies.get(facts["export"], []))
             neighbors[address] = {k: facts.get(k) for k in _NEIGHBOR_KEYS}
         mgmt = self.mgmt
-        for kind in ("tacacs", "radius", "ntp", "syslog"):
+        for kind in ("tacacs", "radius", "ntp", "syslog", "services"):
             mgmt[kind] = sorted(
                 address if vrf == mgmt["vrf"] else f"{address} (vrf {vrf or 'default'})" for address, vrf in mgmt[kind]
             )
@@ -210,7 +213,12 @@ def _ios_style(
             bgp(obj, f)
 
 
-_EOS_MGMT_HEADS = ("username", "tacacs-server", "radius-server", "ntp", "logging", "mac")
+_EOS_MGMT_HEADS = ("username", "tacacs-server", "radius-server", "ntp", "logging", "mac", "management")
+
+
+def _enabled_vrfs(obj: Any) -> list[str]:
+    """The `vrf X` blocks of an EOS `management ...` section that say `no shutdown`."""
+    return [vw[1] for vw, vrf in _words(obj) if vw[:1] == ["vrf"] and any(x == ["no", "shutdown"] for x, _ in _words(vrf))]
 
 
 def _eos_management(f: _Facts, w: list[str], obj: Any) -> None:
@@ -228,6 +236,12 @@ def _eos_management(f: _Facts, w: list[str], obj: Any) -> None:
     elif w[0] == "logging" and "host" in w:
         vrf = w[2] if w[1] == "vrf" else ""
         f.service("syslog", w[w.index("host") + 1], vrf)
+    elif w == ["management", "ssh"]:
+        for vrf in _enabled_vrfs(obj):
+            f.service("services", "ssh", vrf)
+    elif w == ["management", "api", "http-commands"] and any(x == ["no", "shutdown"] for x, _ in _words(obj)):
+        for vrf in _enabled_vrfs(obj):
+            f.service("services", "eapi", vrf)
     elif w == ["mac", "security"]:
         for pw, profile in _words(obj):
             if pw[:1] == ["profile"]:
@@ -342,6 +356,8 @@ def _iosxr(parse: CiscoConfParse, f: _Facts) -> Facts:
             _iosxr_bgp(obj, f)
     for name, obj in policies:  # after every extcommunity-set is known
         f.policies[name] = _rpl_terms(obj, f)
+    for vrf in f.netconf_vrfs if f.netconf_agent else ():
+        f.service("services", "netconf", vrf)
     return f.finish(DENY_ALL, aggregate_in_policy=False)
 
 
@@ -352,6 +368,8 @@ _XR_MGMT_HEADS = (
     "logging",
     "key",
     "macsec-policy",
+    "ssh",
+    "netconf-yang",
 )
 
 
@@ -379,6 +397,12 @@ def _iosxr_management(f: _Facts, w: list[str], obj: Any) -> None:
                 f.service("ntp", cw[1], "")
     elif w[0] == "logging" and len(w) > 1 and w[1][:1].isdigit():
         f.service("syslog", w[1], w[w.index("vrf") + 1] if "vrf" in w else "")
+    elif w[:3] == ["ssh", "server", "vrf"]:
+        f.service("services", "ssh", w[3])
+    elif w[:4] == ["ssh", "server", "netconf", "vrf"]:
+        f.netconf_vrfs.append(w[4])  # serves NETCONF only with the agent (see _iosxr)
+    elif w == ["netconf-yang", "agent"]:
+        f.netconf_agent = any(cw == ["ssh"] for cw, _ in children)
     elif w[:2] == ["key", "chain"]:
         facts = f.profile(w[2])
         for cw, macsec in children:
@@ -533,6 +557,12 @@ def _junos_system(obj: Any, f: _Facts) -> None:
             f.hostname = w[1]
         elif w == ["management-instance"]:
             f.mgmt["vrf"] = "mgmt_junos"
+        elif w == ["services"]:  # Junos serves them in every instance, mgmt_junos included
+            for sw, service in _words(child):
+                if sw == ["ssh"]:
+                    f.service("services", "ssh", "mgmt_junos")
+                elif sw == ["netconf"] and any(x == ["ssh"] for x, _ in _words(service)):
+                    f.service("services", "netconf", "mgmt_junos")
         elif w == ["login"]:
             for uw, user in _words(child):
                 if uw[:1] == ["user"]:

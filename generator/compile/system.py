@@ -109,6 +109,7 @@ def management(intent: Intent, platform: str, hardware: str, role: str, address:
         snmp_contact=snmp.contact if snmp else "",
         lldp=bool(s["lldp"]) if s.get("lldp") is not None else True,
         raw=tuple(getattr(raw, platform)) if raw else (),
+        services=PLATFORMS[platform].MGMT_SERVICES,
     )
 
 

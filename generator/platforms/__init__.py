@@ -25,6 +25,7 @@ class Platform(Protocol):
     MAX_INTERFACE_MTU: int
     MGMT_INTERFACE: str  # default management interface ("" when the platform renders none)
     MGMT_VRF: str  # a VRF name the platform imposes ("" = the intent's)
+    MGMT_SERVICES: tuple[str, ...]  # remote access it renders in that VRF: SSH and its NAPALM driver's API
     ROLES: Mapping[str, str]  # intent role (admin, read-only) -> the platform's user role or class
     CIPHERS: Mapping[str, str]  # intent MACsec cipher -> the platform's spelling
 

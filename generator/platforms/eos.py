@@ -21,6 +21,10 @@ L2_OVERHEAD = 0
 MAX_INTERFACE_MTU = 9214
 MGMT_INTERFACE = "Management1"  # fixed systems; chassis with two supervisors use Management0 (per hardware profile)
 MGMT_VRF = ""  # the intent's VRF name
+# SSH does not listen in a non-default VRF until enabled there, and NAPALM's eos driver speaks eAPI
+# (pyeapi over HTTPS), which is off by default (AVD eos_cli_config_gen management-ssh.j2 and
+# management-api-http.j2: `vrf X / no shutdown` under `management ssh` and `management api http-commands`).
+MGMT_SERVICES = ("ssh", "eapi")
 ROLES: Mapping[str, str] = {
     "admin": "network-admin",
     "read-only": "network-operator",

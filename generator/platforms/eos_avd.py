@@ -142,6 +142,10 @@ def _management(device: Device, config: dict[str, Any], cli: list[str]) -> None:
         }
         for u in m.users
     ]
+    if "ssh" in m.services:
+        config["management_ssh"] = {"vrfs": [{"name": vrf, "enable": True}]}
+    if "eapi" in m.services:
+        config["management_api_http"] = {"enable_https": True, "enable_vrfs": [{"name": vrf}]}
     if not m.lldp:
         config["lldp"] = {"run": False}
     if m.syslog:

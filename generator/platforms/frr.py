@@ -19,6 +19,7 @@ L2_OVERHEAD = 0
 MAX_INTERFACE_MTU = 65535
 MGMT_INTERFACE = ""  # the lab reaches devices through nsenter; a real box's management stays Linux's
 MGMT_VRF = ""
+MGMT_SERVICES: tuple[str, ...] = ()  # the lab reaches FRR through nsenter; a real FRR box keeps its own sshd
 ROLES: Mapping[str, str] = {"admin": "admin", "read-only": "read-only"}
 CIPHERS: Mapping[str, str] = {}
 FILTERS: Mapping[str, Callable[..., Any]] = {}

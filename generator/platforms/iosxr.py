@@ -21,6 +21,9 @@ L2_OVERHEAD = 14
 MAX_INTERFACE_MTU = 9646  # Cisco 8000 ports
 MGMT_INTERFACE = "MgmtEth0/RP0/CPU0/0"
 MGMT_VRF = ""
+# `ssh server vrf X` and NETCONF over SSH (`netconf-yang agent ssh`, `ssh server netconf vrf X`): the project's
+# inventories use NAPALM's iosxr_netconf driver (ncclient, port 830; netlab netsim/install/libvirt/iosxr.txt).
+MGMT_SERVICES = ("ssh", "netconf")
 ROLES: Mapping[str, str] = {
     "admin": "root-lr",
     "read-only": "operator",

@@ -21,6 +21,9 @@ MAX_INTERFACE_MTU = 9216
 MGMT_INTERFACE = "fxp0"  # PTX/MX routing engines; QFX uses em0
 MGMT_INTERFACES = ("fxp0", "em0", "em1", "re0:mgmt-0", "re1:mgmt-0")  # what `system management-instance` moves
 MGMT_VRF = "mgmt_junos"  # always (Junos "Management Interface in a Non-Default Instance")
+# `system services ssh` and `netconf ssh`: NAPALM's junos driver is NETCONF over SSH (PyEZ, port 22 or 830);
+# netlab netsim/install/libvirt/vptx/juniper.conf. Inbound services follow management-instance.
+MGMT_SERVICES = ("ssh", "netconf")
 ROLES: Mapping[str, str] = {"admin": "super-user", "read-only": "read-only"}  # Junos "Predefined System Login Classes"
 CIPHERS: Mapping[str, str] = {c: c for c in ("gcm-aes-xpn-256", "gcm-aes-256", "gcm-aes-xpn-128", "gcm-aes-128")}
 
