@@ -31,6 +31,16 @@ class Interface(NamedTuple):
     peer_interface: str
     kind: str  # "fabric" (BAG <-> fabric switch) or "inter" (BAG <-> BAG)
     macsec_profile: str  # "" when the link is not MACsec-protected
+    port_mode: str = ""  # a breakout sub-interface's own speed setting where the platform sets it there (EOS 400g-4)
+
+
+class Breakout(NamedTuple):
+    """A physical port split into sub-interfaces: without its setting, they do not exist after a replace."""
+
+    port: str  # the platform's name for the port (EOS Ethernet3/1, IOS XR Optics0/2/0/0, Junos et-2/0/0)
+    lanes: int  # sub-interfaces
+    speed: int  # bits per second of each
+    mode: str  # the platform's spelling (EOS 400g-4, IOS XR 2x400, Junos 400g)
 
 
 class Neighbor(NamedTuple):
@@ -196,6 +206,7 @@ class Device(NamedTuple):
     interface_mtu: int = 0  # `mtu` as the platform means it (IOS XR, Junos: IP MTU + Ethernet header)
     management: Management | None = None
     macsec: tuple[Macsec, ...] = ()  # the profiles this device's interfaces use
+    breakouts: tuple[Breakout, ...] = ()  # ports split into sub-interfaces, in port order
 
 
 @dataclass(frozen=True, slots=True)

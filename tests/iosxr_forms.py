@@ -47,6 +47,10 @@ NTP = "IOS XR System Management Configuration Guide, 'Implementing NTP': ntp / s
 SYSLOG = "IOS XR System Monitoring Configuration Guide, 'Implementing System Logging': logging A vrf V severity S"
 SNMP = "IOS XR System Management Configuration Guide, 'Implementing SNMP': snmp-server vrf, community RO, location"
 LLDP = "IOS XR Interface and Hardware Component Configuration Guide, 'Configuring LLDP' (global `lldp`)"
+BREAKOUT = (
+    "xrdocs.io, 'Introducing NC57-48Q2D' (controller Optics0/5/0/48 / breakout 4x100 -> HundredGigE0/5/0/48/0-3); "
+    "Cisco 8000 Interface and Hardware Component Configuration Guide, 'Configuring Breakout'"
+)
 SSH = (
     "IOS XR System Security Configuration Guide, 'Implementing Secure Shell' (ssh server v2, ssh server vrf V, "
     "ssh server netconf vrf V); netlab netsim/install/libvirt/iosxr.txt (the same lines with netconf-yang agent / ssh)"
@@ -103,6 +107,8 @@ FORMS: tuple[Form, ...] = (
     Form(None, rf"snmp-server community {REF} RO", SNMP),
     Form(None, r"snmp-server (location|contact) [^\s].*", SNMP),
     Form(None, r"lldp", LLDP),
+    Form(None, r"controller Optics0/\d+/0/\d+", BREAKOUT),
+    Form(r"controller Optics0/\d+/0/\d+", r"breakout \d+x\d+", BREAKOUT),
     Form(None, r"ssh server v2", SSH),
     Form(None, rf"ssh server vrf {NAME}", SSH),
     Form(None, rf"ssh server netconf vrf {NAME}", SSH),

@@ -187,8 +187,8 @@ BREAKAGES = {
     ),
     "EOS SSH not enabled in the management VRF": (
         "eos",
-        "   vrf {{ m.vrf }}\n      no shutdown\n!\n{% endif %}\n{% if \"eapi\"",
-        "!\n{% endif %}\n{% if \"eapi\"",
+        '   vrf {{ m.vrf }}\n      no shutdown\n!\n{% endif %}\n{% if "eapi"',
+        '!\n{% endif %}\n{% if "eapi"',
         "management.j2",
         "management services 1: model 'ssh', config not present",
     ),

@@ -518,7 +518,7 @@ def test_commands_that_reach_devices_say_how_to_install_the_frr_driver(
 @pytest.mark.parametrize(
     "value",
     ["two words", 'quote"d', "back\\slash", "semi;colon", "new\nline", "brace{", "hash#", "bang!", "tab\t", "é", ""],
-    ids=lambda v: repr(v),
+    ids=repr,
 )
 def test_a_secret_value_that_could_break_its_config_line_is_refused_unechoed(
     value: str, monkeypatch: pytest.MonkeyPatch

@@ -33,12 +33,14 @@ jnprsr_utils = pytest.importorskip("jnprsr.utils")
 
 def lab_devices(tmp_path: Path, lab: dict[str, Any], platform: str, variant: str) -> dict[str, Device]:
     """The lab on one platform; `drained` adds what the plain lab lacks: BFD, BGP passwords, a plane
-    drained by shutdown (EOS `neighbor G shutdown`, Junos `inactive:`), allowas-in and a TACACS-less AAA."""
+    drained by shutdown (EOS `neighbor G shutdown`, Junos `inactive:`), allowas-in, a TACACS-less AAA and
+    broken-out ports."""
     data = on_platform(lab, platform)
     if variant == "drained":
         data["bgp"] |= {"bfd": {"enabled": True}, "password_env": "BAG_BGP_PASSWORD", "drain": "shutdown"}
         data["asn"]["reuse_fabric_asns_across_regions"] = True
         data["regions"][0]["bag"]["drained_planes"] = [1]
+        data["inter_region"][0]["speed"] = "400G"  # BAG ports broken out 2x400G: each platform's breakout setting
         data["management"]["by_role"] = {"spine": {"tacacs": [], "lldp": False, "raw": {platform: ["banner motd x"]}}}
         if platform == "junos":
             data["management"]["by_role"]["spine"]["raw"] = {

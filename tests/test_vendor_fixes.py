@@ -54,12 +54,13 @@ def test_iosxr_reading_back_unequal_cost_on_ebgp_is_a_finding(tmp_path: Path, la
 # ---------------------------------------------------------------------------- IOS XR bandwidth unit
 
 
-def test_iosxr_link_bandwidth_members_are_bits_per_second(tmp_path: Path) -> None:
-    """openconfig/featureprofiles maps 2G to the Cisco member 23456:2000000000: bits per second, like EOS."""
+def test_iosxr_link_bandwidth_members_are_bits_per_second_in_32_bits(tmp_path: Path) -> None:
+    """openconfig/featureprofiles maps 2G to the Cisco member 23456:2000000000: bits per second, like EOS. A member
+    is 32 bits (4.29 Gbps), so a network with IOS XR encodes scaled units that fit, as it does for FRR."""
     from tests.conftest import PROMETHEUS
 
     data = on_platform(yaml.safe_load(PROMETHEUS.read_text()), "iosxr")
-    data["link_bandwidth"]["frr_unit"] = "auto"  # no FRR: real values, not FRR's scaled units
+    data["link_bandwidth"]["frr_unit"] = "auto"  # no FRR: the scale follows IOS XR's limit alone
     path = tmp_path / "p.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     from generator.compile.network import expand
@@ -69,7 +70,12 @@ def test_iosxr_link_bandwidth_members_are_bits_per_second(tmp_path: Path) -> Non
     plan = plan_checked(load_intent(path)).plan
     device = expand(plan, "hub-bag-p1-s1")
     text = render_device(device)
-    assert "extcommunity-set transitive-bandwidth LBW-800G\n  23456:800000000000\nend-set" in text  # 800 Gbps
+    members = [int(v) for v in re.findall(r"^  23456:(\d+)$", text, re.M)]
+    assert members and max(members) <= 2**32 - 1
+    assert plan.scale.scaled and plan.scale.limits is not None and plan.scale.limits.by == ("iosxr",)
+    units = 800 * 10**9 // plan.scale.unit_bps
+    assert f"extcommunity-set transitive-bandwidth LBW-800G\n  23456:{units * 10**6}\nend-set" in text
+    assert audit_device(device, text) == []
 
 
 # ---------------------------------------------------------------------------- EOS lbw forms
@@ -138,3 +144,62 @@ def test_an_ip_mtu_beyond_a_platforms_interface_maximum_is_refused(
     lab["mtu"] = 9210  # Junos: 9224 > 9216
     code, out, err = cli("validate", write_intent(on_platform(lab, "junos")), "--format", "json")
     assert code == 1 and "BAG250" in out + err and "at most 9202" in out + err
+
+
+# ---------------------------------------------------------------------------- breakouts and remote access
+
+
+BREAKOUT_SETTINGS = {
+    # platform: (the setting of a 2x400G port, how the sub-interfaces are named)
+    "eos": (["   speed 400g-4"] * 2, ["Ethernet2/8/1", "Ethernet2/8/5"]),
+    "iosxr": (
+        ["controller Optics0/1/0/7", " breakout 2x400"],
+        ["FourHundredGigE0/1/0/7/0", "FourHundredGigE0/1/0/7/1"],
+    ),
+    "junos": (
+        ["    et-1/0/7 {", "        number-of-sub-ports 2;", "        speed 400g;"],
+        ["et-1/0/7:0", "et-1/0/7:1"],
+    ),
+}
+
+
+@pytest.mark.parametrize("platform", sorted(BREAKOUT_SETTINGS))
+def test_a_broken_out_port_is_split_by_the_config_itself(tmp_path: Path, lab: dict[str, Any], platform: str) -> None:
+    """Sub-interfaces of a 2x400G port exist only once the port is split: a replace must carry the split."""
+    lab["inter_region"][0]["speed"] = "400G"
+    device = lab_on(tmp_path, lab, platform)["east-bag-p1-s1"]
+    text = render_device(device)
+    setting, names = BREAKOUT_SETTINGS[platform]
+    lines = text.splitlines()
+    assert all(line in lines for line in setting), [line for line in setting if line not in lines]
+    assert sum(line == setting[-1] for line in lines) == len(device.breakouts) * (2 if platform == "eos" else 1) > 0
+    assert {i.name for i in device.interfaces} >= set(names)
+    assert audit_device(device, text) == []
+    settings = {line for line in setting if not line.endswith(("{", "Optics0/1/0/7"))}  # leave the port blocks
+    dropped = "\n".join(line for line in lines if line not in settings) + "\n"
+    assert any("breakouts" in p for p in audit_device(device, dropped))
+
+
+@pytest.mark.parametrize(
+    ("platform", "lines"),
+    [
+        ("eos", ["management ssh", "management api http-commands", "   protocol https", "      no shutdown"]),
+        ("iosxr", ["ssh server vrf MGMT", "ssh server netconf vrf MGMT", "netconf-yang agent", " ssh"]),
+        ("junos", ["        ssh;", "        netconf {"]),
+    ],
+)
+def test_a_replaced_config_keeps_ssh_and_the_napalm_api_in_the_management_vrf(
+    tmp_path: Path, lab: dict[str, Any], platform: str, lines: list[str]
+) -> None:
+    device = lab_on(tmp_path, lab, platform)["east-bag-p1-s1"]
+    rendered = render_device(device).splitlines()
+    assert all(line in rendered for line in lines)
+    assert (
+        expected_services(device)
+        == rendered_facts(platform, "\n".join(rendered), device.lbw_unit_bps)["management"]["services"]
+    )
+
+
+def expected_services(device: Device) -> list[str]:
+    assert device.management is not None
+    return sorted(device.management.services)

@@ -70,6 +70,7 @@ def expected_facts(device: Device) -> Facts:
         "hostname": device.name,
         "management": _management(device),
         "macsec": {p.name: {"cipher": p.cipher, "ckn": p.ckn, "cak": p.cak} for p in device.macsec},
+        "breakouts": sorted({(b.port, b.lanes, b.mode) for b in device.breakouts}),
         "loopback": {
             "ipv4": f"{device.loopback_ipv4}/32",
             "ipv6": canonical(f"{device.loopback_ipv6}/128") if device.loopback_ipv6 else "",

@@ -10,7 +10,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
-from generator.compile.bandwidth import FRR_MAX_SET_VALUE, MAX_UNITS_SUM
 from generator.compile.network import Plan
 from generator.compile.policy import TOWARD_BAG
 from generator.findings import Finding, Severity
@@ -101,15 +100,17 @@ def _link_bandwidth(loaded: LoadedIntent, p: Plan) -> Iterator[Finding]:
             "communities to eBGP peers: UCMP would silently fall back to ECMP",
             "set transitive: true",
         )
+    limits = scale.limits
     if scale.scaled:
-        if scale.max_value_units > FRR_MAX_SET_VALUE or scale.max_sum_units >= MAX_UNITS_SUM:
+        if limits is not None and (scale.max_value_units > limits.value or scale.max_sum_units >= limits.total):
             yield finding(
                 loaded,
                 "BAG051",
                 ("link_bandwidth", "frr_unit"),
                 f"with 1 encoded Mbps = {scale.unit_bps // 10**6} Mbps the largest value is "
-                f"{scale.max_value_units:.0f} (FRR 8.4 sets at most {FRR_MAX_SET_VALUE}) and the largest "
-                f"sum {scale.max_sum_units:.0f} (FRR 8.4 decodes only below {MAX_UNITS_SUM:.0f})",
+                f"{scale.max_value_units:.0f} and the largest sum {scale.max_sum_units:.0f}; "
+                f"{' and '.join(limits.by)} can set at most {limits.value:.0f} and decode sums only below "
+                f"{limits.total:.0f}",
                 "use frr_unit: auto, or a larger unit",
             )
         elif not scale.exact:

@@ -21,6 +21,7 @@ from ciscoconfparse2 import CiscoConfParse
 
 from generator.model import PrefixEntry, length_range, max_length
 from generator.platforms import PLATFORMS, iosxr, junos
+from generator.platforms.common import OSFP_LANES
 from generator.units import parse_bps
 from generator.validators.confparse import ReadOnlyParse, top_level
 
@@ -75,6 +76,7 @@ class _Facts:
             "services": [],  # remote access in a VRF: ssh, eapi, netconf
         }
         self.macsec: dict[str, dict[str, str]] = {}  # profile -> cipher, ckn, cak
+        self.breakouts: set[tuple[str, int, str]] = set()  # (port, sub-interfaces, the platform's mode)
         self.netconf_vrfs: list[str] = []  # IOS XR `ssh server netconf vrf X`
         self.netconf_agent = False  # IOS XR `netconf-yang agent / ssh`
 
@@ -114,6 +116,7 @@ class _Facts:
             "hostname": self.hostname,
             "management": mgmt if mgmt["interface"] or mgmt["users"] else None,
             "macsec": self.macsec,
+            "breakouts": sorted(self.breakouts),
             "loopback": self.loopback,
             "interfaces": self.interfaces,
             "bgp": {**self.bgp, "ucmp": self.ucmp},
@@ -176,6 +179,8 @@ def _interface(f: _Facts, name: str, obj: Any, l2_overhead: int = 0) -> None:
             f.iface(name)["mtu"] = int(w[1]) - l2_overhead
         elif w[:3] == ["mac", "security", "profile"]:
             f.iface(name)["macsec"] = w[3]
+        elif w[:1] == ["speed"] and len(w) == 2 and w[1].rpartition("-")[2].isdigit():  # EOS 400g-4: its port's mode
+            f.breakouts.add((name.rpartition("/")[0], OSFP_LANES // int(w[1].rpartition("-")[2]), w[1]))
         elif w[:2] == ["macsec", "psk-keychain"]:  # IOS XR: keychain and policy carry the profile's name
             policy = w[w.index("policy") + 1] if "policy" in w else ""
             f.iface(name)["macsec"] = w[2] if policy == w[2] else f"keychain {w[2]} policy {policy or 'default'}"
@@ -218,7 +223,9 @@ _EOS_MGMT_HEADS = ("username", "tacacs-server", "radius-server", "ntp", "logging
 
 def _enabled_vrfs(obj: Any) -> list[str]:
     """The `vrf X` blocks of an EOS `management ...` section that say `no shutdown`."""
-    return [vw[1] for vw, vrf in _words(obj) if vw[:1] == ["vrf"] and any(x == ["no", "shutdown"] for x, _ in _words(vrf))]
+    return [
+        vw[1] for vw, vrf in _words(obj) if vw[:1] == ["vrf"] and any(x == ["no", "shutdown"] for x, _ in _words(vrf))
+    ]
 
 
 def _eos_management(f: _Facts, w: list[str], obj: Any) -> None:
@@ -344,6 +351,10 @@ def _iosxr(parse: CiscoConfParse, f: _Facts) -> Facts:
             _interface(f, words[1], obj, iosxr.L2_OVERHEAD)
         elif head in _XR_MGMT_HEADS or words == ["router", "static"]:
             _iosxr_management(f, words, obj)
+        elif head == "controller" and len(words) == 2:
+            for w, _ in _words(obj):
+                if w[:1] == ["breakout"] and len(w) == 2 and w[1].partition("x")[0].isdigit():
+                    f.breakouts.add((words[1], int(w[1].partition("x")[0]), w[1]))
         elif head == "prefix-set":
             f.prefix_lists[words[1]] = [_entry(w) for w, _ in _words(obj) if w]
         elif head == "extcommunity-set":
@@ -498,6 +509,9 @@ def _junos(parse: CiscoConfParse, f: _Facts) -> Facts:
                                 if family_w == ["family", "inet"] and aw[:1] == ["address"]:
                                     f.mgmt["ipv4"] = aw[1]
                     continue
+                split = {sw[0]: sw[1] for sw, _ in _words(ifd) if sw[:1] in (["number-of-sub-ports"], ["speed"])}
+                if len(split) == 2 and split["number-of-sub-ports"].isdigit():
+                    f.breakouts.add((w[0], int(split["number-of-sub-ports"]), split["speed"]))
                 for unit_w, unit in _words(ifd):
                     if unit_w[:1] == ["mtu"]:
                         f.iface(w[0])["mtu"] = int(unit_w[1]) - junos.L2_OVERHEAD

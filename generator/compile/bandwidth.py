@@ -1,10 +1,12 @@
 """Link-bandwidth values: one network-wide scale, and each platform's encoding of a value.
 
 Receivers weight paths by the *ratio* of the values they receive, so every router must encode with
-the same scale. FRR 8.4 can set at most 25600 "Mbps" and decodes 2^32 bytes/s or more wrongly, so
-when any FRR device is present the whole network encodes real bandwidth in scaled units: one encoded
-Mbps stands for `unit_bps` real bits per second. The scale is chosen from the largest value and the
-largest cumulative sum any router can see, which are bounded here from the wiring in O(links).
+the same scale. Some platforms cannot carry real values (`LBW_LIMITS` of generator.platforms): FRR
+8.4 sets at most 25600 "Mbps" and decodes 2^32 bytes/s or more wrongly; an IOS XR `extcommunity-set
+bandwidth` member is a 32-bit number of bits per second (4.29 Gbps). When any such device is present,
+the whole network encodes real bandwidth in scaled units: one encoded Mbps stands for `unit_bps` real
+bits per second. The scale is chosen from the largest value and the largest cumulative sum any router
+can see, which are bounded here from the wiring in O(links), against the tightest limits present.
 """
 
 from __future__ import annotations
@@ -16,11 +18,6 @@ from generator.compile.wiring import Wiring
 from generator.intent.schema import Intent
 from generator.platforms import PLATFORMS
 
-FRR_MAX_SET_VALUE = 25600  # largest `set extcommunity bandwidth` value FRR 8.4 accepts (Mbps)
-FRR_MAX_BYTES_PER_SECOND = 2**32  # FRR 8.4 decodes values at or above this wrongly
-BYTES_PER_MBPS = 125_000
-MAX_UNITS_SUM = FRR_MAX_BYTES_PER_SECOND / BYTES_PER_MBPS  # 34359.74 encoded Mbps
-
 
 @dataclass(frozen=True, slots=True)
 class Bounds:
@@ -31,11 +28,32 @@ class Bounds:
 
 
 @dataclass(frozen=True, slots=True)
+class Limits:
+    """What the platforms of a network can encode, in encoded Mbps (see generator.platforms LBW_LIMITS)."""
+
+    value: float  # the largest value a config can set
+    total: float  # sums must stay below this
+    by: tuple[str, ...]  # the platforms that set them
+
+    @classmethod
+    def of(cls, platforms: set[str]) -> Limits | None:
+        limited: dict[str, tuple[float, float]] = {}
+        for name in sorted(platforms):
+            own = PLATFORMS[name].LBW_LIMITS
+            if own is not None:
+                limited[name] = own
+        if not limited:
+            return None
+        return cls(min(v for v, _ in limited.values()), min(t for _, t in limited.values()), tuple(limited))
+
+
+@dataclass(frozen=True, slots=True)
 class Scale:
     unit_bps: int  # one encoded Mbps stands for this many bits per second
     exact: bool  # every explicit value is a whole number of units
-    scaled: bool  # False: values are encoded as real bandwidth (no FRR in the network)
+    scaled: bool  # False: values are encoded as real bandwidth (no platform with limits in the network)
     bounds: Bounds
+    limits: Limits | None = None  # what the scale had to respect
 
     def units(self, bps: int) -> int:
         """Encoded Mbps for a real bandwidth (at least 1 for a non-zero value)."""
@@ -105,27 +123,27 @@ def _candidate_units() -> list[int]:
     return sorted(v * 10**6 for v in values if v <= 10**7)
 
 
-def _fits(unit: int, b: Bounds) -> bool:
-    return max(b.explicit_values, default=0) / unit <= FRR_MAX_SET_VALUE and b.max_sum / unit < MAX_UNITS_SUM
+def fits(unit: int, b: Bounds, limits: Limits) -> bool:
+    return max(b.explicit_values, default=0) / unit <= limits.value and b.max_sum / unit < limits.total
 
 
 def choose_scale(intent: Intent, wiring: Wiring) -> Scale:
     b = bounds(intent, wiring)
-    has_frr = any(intent.hardware[n.hardware].platform == "frr" for n in wiring.nodes.values())
+    limits = Limits.of({intent.hardware[hw].platform for hw in {n.hardware for n in wiring.nodes.values()}})
     configured = intent.link_bandwidth.frr_unit
     if configured != "auto":
         exact = all(v % configured == 0 for v in b.explicit_values)
-        return Scale(int(configured), exact, True, b)
-    if not has_frr:
+        return Scale(int(configured), exact, True, b, limits)
+    if limits is None:
         return Scale(10**6, True, False, b)
     candidates = _candidate_units()
     for unit in candidates:
-        if _fits(unit, b) and all(v % unit == 0 for v in b.explicit_values):
-            return Scale(unit, True, True, b)
-    for unit in candidates:  # no exact unit within FRR's limits: round, and say so (validators warn)
-        if _fits(unit, b):
-            return Scale(unit, False, True, b)
-    return Scale(candidates[-1], False, True, b)
+        if fits(unit, b, limits) and all(v % unit == 0 for v in b.explicit_values):
+            return Scale(unit, True, True, b, limits)
+    for unit in candidates:  # no exact unit within the limits: round, and say so (validators warn)
+        if fits(unit, b, limits):
+            return Scale(unit, False, True, b, limits)
+    return Scale(candidates[-1], False, True, b, limits)
 
 
 def encode_value(platform: str, bps: int, scale: Scale, asn: int) -> str:

@@ -38,6 +38,7 @@ from generator.model import (
     AddressFamily,
     Bfd,
     Bgp,
+    Breakout,
     Device,
     Interface,
     Macsec,
@@ -255,6 +256,8 @@ def expand(p: Plan, name: str) -> Device:
     groups = _peer_groups(intent, speeds)
 
     interfaces: list[Interface] = []
+    breakouts: dict[str, Breakout] = {}
+    breakout_of = partial(PLATFORMS[hw.platform].breakout, hw.line_cards, hw.ports_per_line_card)
     neighbors: list[Neighbor] = []
     families: set[str] = set()
     ends_of = p.ends
@@ -266,12 +269,18 @@ def expand(p: Plan, name: str) -> Device:
         kind, a, b, speed, pool = links[i]
         e = cached_ends(i) or ends_of(i)
         if a == name:
-            peer = b
+            peer, ref = b, a_port[i]
             my_if, peer_if, mine4, peer4, mine6, peer6 = e
         else:
-            peer = a
+            peer, ref = a, b_port[i]
             peer_if, my_if, peer4, mine4, peer6, mine6 = e
         description = f"{peer} {peer_if}"
+        mode = ""
+        if ref.lanes > 1:
+            split = breakout_of(ref, speed)
+            if split is not None:
+                breakouts[split.port] = split
+                mode = split.mode
         interfaces.append(
             _interface(
                 (
@@ -284,6 +293,7 @@ def expand(p: Plan, name: str) -> Device:
                     peer_if,
                     kind,
                     macsec_of(pool, ""),  # Plan.macsec, inlined
+                    mode,
                 )
             )
         )
@@ -349,6 +359,7 @@ def expand(p: Plan, name: str) -> Device:
         interface_mtu=interface_mtu(hw.platform, intent.mtu),
         management=p.management(name, hw.platform),
         macsec=tuple(p.macsec_profile(hw.platform, n) for n in profiles) if hw.platform != "frr" else (),
+        breakouts=tuple(breakouts.values()),
     )
 
 

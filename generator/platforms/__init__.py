@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from generator.model import PortRef
+from generator.model import Breakout, PortRef
 from generator.platforms import eos, frr, iosxr, junos
 
 
@@ -25,6 +25,8 @@ class Platform(Protocol):
     MAX_INTERFACE_MTU: int
     MGMT_INTERFACE: str  # default management interface ("" when the platform renders none)
     MGMT_VRF: str  # a VRF name the platform imposes ("" = the intent's)
+    # what a config can carry, in encoded Mbps: (largest value, sums below), None: real values fit
+    LBW_LIMITS: tuple[float, float] | None
     MGMT_SERVICES: tuple[str, ...]  # remote access it renders in that VRF: SSH and its NAPALM driver's API
     ROLES: Mapping[str, str]  # intent role (admin, read-only) -> the platform's user role or class
     CIPHERS: Mapping[str, str]  # intent MACsec cipher -> the platform's spelling
@@ -32,6 +34,10 @@ class Platform(Protocol):
     def interface_name(self, line_cards: int, ports_per_line_card: int, ref: PortRef, speed: int) -> str: ...
 
     def encode_lbw(self, wire_bps: int, scaled: bool, asn: int) -> str: ...
+
+    def breakout(self, line_cards: int, ports_per_line_card: int, ref: PortRef, speed: int) -> Breakout | None:
+        """The setting that splits the port of a breakout sub-interface (None: the platform renders none)."""
+        ...
 
 
 PLATFORMS: Mapping[str, Platform] = {"eos": eos, "frr": frr, "iosxr": iosxr, "junos": junos}

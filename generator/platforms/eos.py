@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from generator.model import PortRef
+from generator.model import Breakout, PortRef
 from generator.platforms.common import OSFP_LANES
 
 NAME = "eos"
@@ -24,7 +24,8 @@ MGMT_VRF = ""  # the intent's VRF name
 # SSH does not listen in a non-default VRF until enabled there, and NAPALM's eos driver speaks eAPI
 # (pyeapi over HTTPS), which is off by default (AVD eos_cli_config_gen management-ssh.j2 and
 # management-api-http.j2: `vrf X / no shutdown` under `management ssh` and `management api http-commands`).
-MGMT_SERVICES = ("ssh", "eapi")
+LBW_LIMITS: tuple[float, float] | None = None  # real values fit: see encode_lbw
+MGMT_SERVICES: tuple[str, ...] = ("ssh", "eapi")
 ROLES: Mapping[str, str] = {
     "admin": "network-admin",
     "read-only": "network-operator",
@@ -51,6 +52,15 @@ def interface_name(line_cards: int, ports_per_line_card: int, ref: PortRef, spee
     if line_cards > 1:
         return f"Ethernet{ref.line_card}/{ref.port}/{_lane(ref)}"
     return f"Ethernet{ref.port}/{_lane(ref)}"
+
+
+@cache
+def breakout(line_cards: int, ports_per_line_card: int, ref: PortRef, speed: int) -> Breakout:
+    """`speed 400g-4` on each sub-interface: its speed and the electrical lanes of the 8-lane OSFP it uses
+    (EOS User Manual, "Ethernet Ports" > port speed `<speed>-<lanes>`; AVD eos_cli_config_gen `speed` examples
+    such as `speed 100g-2`). The sub-interfaces /1 and /5 of a 2x400G port then exist; the port is EthernetC/P."""
+    port = f"Ethernet{ref.line_card}/{ref.port}" if line_cards > 1 else f"Ethernet{ref.port}"
+    return Breakout(port, ref.lanes, speed, f"{speed // 10**9}g-{OSFP_LANES // ref.lanes}")
 
 
 _LBW_SUFFIXES = (("G", 10**9), ("M", 10**6), ("K", 10**3))

@@ -107,6 +107,8 @@ def _ethernet_interfaces(device: Device) -> list[dict[str, Any]]:
             "mtu": device.interface_mtu,
             "switchport": {"enabled": False},
         }
+        if i.port_mode:
+            interface["speed"] = i.port_mode
         if i.ipv4:
             interface["ip_address"] = i.ipv4
         if i.ipv6:

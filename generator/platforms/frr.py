@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
-from generator.model import PortRef
+from generator.model import Breakout, PortRef
 from generator.platforms.common import flat_port
 
 NAME = "frr"
@@ -19,6 +19,8 @@ L2_OVERHEAD = 0
 MAX_INTERFACE_MTU = 65535
 MGMT_INTERFACE = ""  # the lab reaches devices through nsenter; a real box's management stays Linux's
 MGMT_VRF = ""
+# `set extcommunity bandwidth` takes 1-25600 Mbps, and 8.4 decodes 2^32 bytes/s (34359.74 Mbps) or more wrongly
+LBW_LIMITS: tuple[float, float] | None = (25600.0, 2**32 / 125_000)
 MGMT_SERVICES: tuple[str, ...] = ()  # the lab reaches FRR through nsenter; a real FRR box keeps its own sshd
 ROLES: Mapping[str, str] = {"admin": "admin", "read-only": "read-only"}
 CIPHERS: Mapping[str, str] = {}
@@ -29,6 +31,11 @@ FILTERS: Mapping[str, Callable[..., Any]] = {}
 def interface_name(line_cards: int, ports_per_line_card: int, ref: PortRef, speed: int) -> str:
     number = flat_port(ports_per_line_card, ref.line_card, ref.port)
     return f"swp{number}" if ref.lane == 0 else f"swp{number}s{ref.lane - 1}"
+
+
+def breakout(line_cards: int, ports_per_line_card: int, ref: PortRef, speed: int) -> Breakout | None:
+    """None: a port's breakout belongs to the NOS below FRR (SONiC's port config, the Linux driver)."""
+    return None
 
 
 def encode_lbw(wire_bps: int, scaled: bool, asn: int) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
-from generator.model import PortRef
+from generator.model import Breakout, PortRef
 from generator.platforms.common import global_admin
 
 NAME = "iosxr"
@@ -23,7 +23,10 @@ MGMT_INTERFACE = "MgmtEth0/RP0/CPU0/0"
 MGMT_VRF = ""
 # `ssh server vrf X` and NETCONF over SSH (`netconf-yang agent ssh`, `ssh server netconf vrf X`): the project's
 # inventories use NAPALM's iosxr_netconf driver (ncclient, port 830; netlab netsim/install/libvirt/iosxr.txt).
-MGMT_SERVICES = ("ssh", "netconf")
+MGMT_SERVICES: tuple[str, ...] = ("ssh", "netconf")
+# An `extcommunity-set bandwidth` member AS:VALUE carries a 32-bit VALUE, in bits per second
+# (templates/iosxr/device.j2): 4.29 Gbps. Sums are the router's own (sent as IEEE float), so only values are limited.
+LBW_LIMITS: tuple[float, float] | None = ((2**32 - 1) / 10**6, float("inf"))
 ROLES: Mapping[str, str] = {
     "admin": "root-lr",
     "read-only": "operator",
@@ -60,6 +63,14 @@ FILTERS: Mapping[str, Callable[..., Any]] = {"ipv4_mask": ipv4_mask}
 def interface_name(line_cards: int, ports_per_line_card: int, ref: PortRef, speed: int) -> str:
     name = f"{_PREFIX.get(speed, 'HundredGigE')}0/{ref.line_card - 1}/0/{ref.port - 1}"
     return name if ref.lane == 0 else f"{name}/{ref.lane - 1}"
+
+
+@cache
+def breakout(line_cards: int, ports_per_line_card: int, ref: PortRef, speed: int) -> Breakout:
+    """`controller Optics0/L/0/P / breakout 2x400` creates FourHundredGigE0/L/0/P/0 and /1 (xrdocs.io,
+    "Introducing NC57-48Q2D": `controller Optics0/5/0/48 / breakout 4x100`; Cisco 8000 Interface and Hardware
+    Component Configuration Guide, "Configuring Breakout")."""
+    return Breakout(f"Optics0/{ref.line_card - 1}/0/{ref.port - 1}", ref.lanes, speed, f"{ref.lanes}x{speed // 10**9}")
 
 
 def encode_lbw(wire_bps: int, scaled: bool, asn: int) -> str:

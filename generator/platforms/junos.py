@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
-from generator.model import PortRef, PrefixEntry, length_range
+from generator.model import Breakout, PortRef, PrefixEntry, length_range
 from generator.platforms.common import global_admin
 
 NAME = "junos"
@@ -23,7 +23,8 @@ MGMT_INTERFACES = ("fxp0", "em0", "em1", "re0:mgmt-0", "re1:mgmt-0")  # what `sy
 MGMT_VRF = "mgmt_junos"  # always (Junos "Management Interface in a Non-Default Instance")
 # `system services ssh` and `netconf ssh`: NAPALM's junos driver is NETCONF over SSH (PyEZ, port 22 or 830);
 # netlab netsim/install/libvirt/vptx/juniper.conf. Inbound services follow management-instance.
-MGMT_SERVICES = ("ssh", "netconf")
+LBW_LIMITS: tuple[float, float] | None = None  # real values fit: see encode_lbw
+MGMT_SERVICES: tuple[str, ...] = ("ssh", "netconf")
 ROLES: Mapping[str, str] = {"admin": "super-user", "read-only": "read-only"}  # Junos "Predefined System Login Classes"
 CIPHERS: Mapping[str, str] = {c: c for c in ("gcm-aes-xpn-256", "gcm-aes-256", "gcm-aes-xpn-128", "gcm-aes-128")}
 
@@ -41,6 +42,14 @@ FILTERS: Mapping[str, Callable[..., Any]] = {"junos_length_range": junos_length_
 def interface_name(line_cards: int, ports_per_line_card: int, ref: PortRef, speed: int) -> str:
     name = f"et-{ref.line_card - 1}/0/{ref.port - 1}"
     return name if ref.lane == 0 else f"{name}:{ref.lane - 1}"
+
+
+@cache
+def breakout(line_cards: int, ports_per_line_card: int, ref: PortRef, speed: int) -> Breakout:
+    """`interfaces et-L/0/P { number-of-sub-ports 2; speed 400g; }` creates et-L/0/P:0 and :1 (Junos OS Evolved
+    "Port Speed" > interface-level configuration;
+    openconfig/featureprofiles topologies/kne/juniper/ncptx/config.cfg)."""
+    return Breakout(f"et-{ref.line_card - 1}/0/{ref.port - 1}", ref.lanes, speed, f"{speed // 10**9}g")
 
 
 def encode_lbw(wire_bps: int, scaled: bool, asn: int) -> str:
