@@ -5,13 +5,17 @@ output or markup, secrets written where a reference belongs; and one exit code p
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from generator.intent.loader import load_intent
 from generator.intent.schema import MAX_PLANES
 from generator.validators.intent import MAX_DEVICES
 
@@ -309,3 +313,34 @@ def test_a_prefix_must_be_written_as_a_prefix(path: tuple[Any, ...], value: Any,
     rc, _, err = cli("build", intent, "-o", tmp_path / "out")
     assert_refused(rc, err, exit_code=2, code="BAG002", where=str(intent))
     assert "write a prefix such as" in err and not (tmp_path / "out").exists()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2**16 - 1), st.integers(8, 32), st.booleans()), min_size=1, max_size=40))
+def test_the_prefix_overlap_check_finds_exactly_the_overlaps_a_pairwise_check_finds(
+    raw: list[tuple[int, int, bool]],
+) -> None:
+    """The check is linear (an intent may list tens of thousands of prefixes); pairwise is the specification:
+    a prefix is reported when it overlaps any prefix listed before it, in any fabric."""
+    import ipaddress
+
+    from generator.validators.intent import _fabric_prefixes
+
+    prefixes = []
+    for value, length, six in raw:
+        if six:
+            prefixes.append(ipaddress.ip_network(f"fd00:{value:x}::/{length + 16}", strict=False))
+        else:
+            prefixes.append(ipaddress.ip_network(f"10.{value >> 8}.{value & 255}.0/{length}", strict=False))
+    data = lab()
+    data["regions"][0]["fabrics"][0]["prefixes"] = [str(p) for p in prefixes]
+    data["regions"][1]["fabrics"][0]["prefixes"] = ["192.0.2.0/24"]  # apart from every generated one
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "intent.yaml"
+        path.write_text(dump(data))
+        loaded = load_intent(path)
+    reported = [f.path[-1] for f in _fabric_prefixes(loaded)]
+    pairwise = [
+        k for k, p in enumerate(prefixes) if any(p.version == q.version and p.overlaps(q) for q in prefixes[:k])
+    ]
+    assert reported == pairwise

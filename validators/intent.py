@@ -106,27 +106,50 @@ def _breakouts(loaded: LoadedIntent) -> Iterator[Finding]:
                 )
 
 
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
 def _fabric_prefixes(loaded: LoadedIntent) -> Iterator[Finding]:
     """Every prefix a fabric announces is unique network-wide: two fabrics announcing the same or
-    nested prefixes (in one region or in two) would attract each other's traffic."""
-    seen: list[tuple[tuple[str | int, ...], str, ipaddress.IPv4Network | ipaddress.IPv6Network]] = []
-    for i, region in enumerate(loaded.intent.regions):
-        for j, fabric in enumerate(region.fabrics):
-            for k, prefix in enumerate(fabric.prefixes):
-                path = ("regions", i, "fabrics", j, "prefixes", k)
-                for other_path, other_fabric, other in seen:
-                    if prefix.version == other.version and prefix.overlaps(other):
-                        where = loaded.source.locate(other_path)
-                        relation = "is the same as" if prefix == other else "overlaps"
-                        yield finding(
-                            loaded,
-                            "BAG221",
-                            path,
-                            f"{prefix} {relation} {other} of fabric {other_fabric}" + (f" ({where})" if where else ""),
-                            CATALOGUE["BAG221"].fix,
-                        )
-                        break
-                seen.append((path, fabric.name, prefix))
+    nested prefixes (in one region or in two) would attract each other's traffic.
+
+    CIDR blocks are nested or disjoint, so a prefix overlaps an earlier one exactly when the earlier one
+    contains it or lies inside it; both are dictionary lookups at the prefix lengths the intent uses
+    (linear in the prefixes: an intent may list tens of thousands)."""
+    entries = [
+        (("regions", i, "fabrics", j, "prefixes", k), fabric.name, prefix)
+        for i, region in enumerate(loaded.intent.regions)
+        for j, fabric in enumerate(region.fabrics)
+        for k, prefix in enumerate(fabric.prefixes)
+    ]
+    lengths = {v: sorted({p.prefixlen for _, _, p in entries if p.version == v}) for v in (4, 6)}
+    exact: dict[tuple[int, int, int], tuple[tuple[str | int, ...], str, IPNetwork]] = {}  # a stored prefix
+    inside: dict[tuple[int, int, int], tuple[tuple[str | int, ...], str, IPNetwork]] = {}  # contains a stored one
+    for path, name, prefix in entries:
+        version, bits, address = prefix.version, prefix.max_prefixlen, int(prefix.network_address)
+
+        def key(length: int, version: int = version, bits: int = bits, address: int = address) -> tuple[int, int, int]:
+            return version, address >> (bits - length), length
+
+        other = exact.get(key(prefix.prefixlen)) or inside.get(key(prefix.prefixlen)) or next(
+            (exact[k] for k in map(key, lengths[version]) if k[2] <= prefix.prefixlen and k in exact), None
+        )
+        if other is not None:
+            other_path, other_fabric, other_prefix = other
+            where = loaded.source.locate(other_path)
+            relation = "is the same as" if prefix == other_prefix else "overlaps"
+            yield finding(
+                loaded,
+                "BAG221",
+                path,
+                f"{prefix} {relation} {other_prefix} of fabric {other_fabric}" + (f" ({where})" if where else ""),
+                CATALOGUE["BAG221"].fix,
+            )
+        entry = (path, name, prefix)
+        exact.setdefault(key(prefix.prefixlen), entry)
+        for length in lengths[version]:
+            if length <= prefix.prefixlen:
+                inside.setdefault(key(length), entry)
 
 
 def _names(loaded: LoadedIntent) -> Iterator[Finding]:
