@@ -101,3 +101,25 @@ def shown(value: object, limit: int = _SHOWN_RUN) -> str:
     if len(text) > limit:
         text = f"{text[:limit]}...({len(str(value))} characters)"
     return f"'{text}'"
+
+
+# --------------------------------------------------------------------------- secret context
+
+# Every statement that carries a secret or its reference, on every platform: BGP passwords; user hashes
+# (EOS `secret sha512`, IOS XR `secret 10`, Junos `encrypted-password`); AAA keys (EOS/IOS XR `key 0|7`,
+# Junos `secret`); SNMP communities (`snmp-server community`, Junos `community "..."`); MACsec key material
+# (EOS `key CKN 0 CAK`, IOS XR `key-string CAK`, Junos `ckn`/`cak`). The value is the next word, on the
+# same line (a diff or a device's answer may hold many lines).
+_SECRET = re.compile(
+    r"(?P<key>\b(?:password(?: clear| 0| 7)?|authentication-key|secret(?: sha512| 10| 5| 0| 7)?|"
+    r"encrypted-password|key [078]|key \S+ [078]a?|key-string|ckn|cak|snmp-server community|community(?= \"))"
+    r"[ \t]+)(?P<value>[^\s]+)",
+    re.I,
+)
+_REFERENCE = re.compile(r"\$\{[A-Z_][A-Z0-9_]*\}")
+
+
+def redact(text: str) -> str:
+    """Text (a config, a diff, a device's message) with every secret value, and any `${ENV}` reference
+    left, shown as <redacted>: what reviews, push and drift print, whichever platform said it."""
+    return _REFERENCE.sub("<redacted>", _SECRET.sub(lambda m: f"{m.group('key')}<redacted>", text))

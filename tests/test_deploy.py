@@ -158,7 +158,7 @@ def test_dry_run_push_exits_1_on_changes_and_names_every_failed_device(
     code, stdout, _ = cli("push", LAB, "--inventory", inventory, "-o", out)
     assert code == 1, stdout  # a dry run that would change something is a difference, like diff --running
     assert "plane 2: would change (1 of 8 devices change)" in stdout and "+ neighbor 10.1.0.9" in stdout
-    assert "+ neighbor 10.1.0.9 password <removed>" in stdout and PASSWORD not in stdout
+    assert "+ neighbor 10.1.0.9 password <redacted>" in stdout and PASSWORD not in stdout
 
     fake_driver.unreachable = {"east-bag-p1-s2", "w1-p1-stsw1"}
     code, stdout, _ = cli("push", LAB, "--inventory", inventory, "-o", out, "--commit")
@@ -539,3 +539,36 @@ def test_a_crypt_hash_and_a_generated_key_pass_as_they_are(monkeypatch: pytest.M
         resolve_secrets("secret sha512 ${BAG_HASH}\nkey ${BAG_CAK}\n")
         == f"secret sha512 {hashed}\nkey {'0123456789abcdef' * 4}\n"
     )
+
+
+def test_what_push_and_drift_print_of_a_device_hides_every_platforms_secrets() -> None:
+    """A dry run prints each device's own diff, secrets resolved: every platform's secret lines are redacted."""
+    from generator.deploy.push import safe
+
+    diff = "\n".join(
+        [
+            "+snmp-server community s3cr3t-comm ro",
+            "+tacacs-server host 10.0.0.1 vrf MGMT key 0 t4cacs-key",
+            "+username admin privilege 15 role network-admin secret sha512 $6$salt$hash",
+            "+      key 00aa 0 c4k-material",
+            "+   key-string xr-c4k cryptographic-algorithm aes-256-cmac",
+            '+            encrypted-password "$6$junos$hash";',
+            '+            cak "junos-cak";',
+            '+    community "junos-comm" {',
+            "+ neighbor 10.0.0.1 password bgp-pass",
+        ]
+    )
+    printed = safe(diff)
+    for secret in (
+        "s3cr3t-comm",
+        "t4cacs-key",
+        "$6$salt$hash",
+        "c4k-material",
+        "xr-c4k",
+        "junos-cak",
+        "junos-comm",
+        "bgp-pass",
+        "$6$junos$hash",
+    ):
+        assert secret not in printed, secret
+    assert printed.count("<redacted>") == 9

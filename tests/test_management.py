@@ -16,7 +16,7 @@ import yaml
 
 from generator.pipeline import compile_path
 from generator.render.engine import render_device
-from generator.review.compare import redact
+from generator.textsafety import redact
 from tests.test_audit import on_platform
 
 HASH = "$6$salt1234$doOt3cBl9NXzenLNmipV5LCH2AJeZ.SaOvKJsFtklWCXcBkWWbLnmnyCKTaxcwz2C3jZPlXW3wUTgklRvgqgD0"

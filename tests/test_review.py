@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.review.compare import redact
+from generator.textsafety import redact
 
 
 def git(repo: Path, *args: str) -> str:

@@ -19,12 +19,12 @@ from generator.compile.network import Plan, expand
 from generator.deploy.engine import DEFAULT_WORKERS, Fleet, StepProgress, fleet
 from generator.deploy.inventory import InventoryError, load_inventory
 from generator.deploy.kernel import device_kernel_findings
-from generator.deploy.push import resolve_secrets
+from generator.deploy.push import resolve_secrets, safe
 from generator.intent.loader import load_intent
 from generator.pipeline import plan_checked
 from generator.render.build import build
 from generator.render.engine import TEMPLATES
-from napalm_frr import FRRDriver, sanitize, silent_daemons
+from napalm_frr import FRRDriver, silent_daemons
 
 
 @dataclass
@@ -80,7 +80,7 @@ def device_drift(plan: Plan, devices: Fleet, configs: Path, host: Host) -> Devic
             drift.error = f"{', '.join(silent)} not answering (the running config would be partial)"
         driver.load_replace_candidate(config=resolve_secrets((configs / f"{host.name}.cfg").read_text()))
         try:
-            drift.config_diff = sanitize(driver.compare_config())
+            drift.config_diff = safe(driver.compare_config())
         finally:
             driver.discard_config()
         peers = driver.get_bgp_neighbors().get("global", {}).get("peers", {})
@@ -88,7 +88,7 @@ def device_drift(plan: Plan, devices: Fleet, configs: Path, host: Host) -> Devic
         if isinstance(driver, FRRDriver) and not silent:  # what forwards is the kernel, not FRR's view
             drift.kernel = [f.message for f in device_kernel_findings(host.name, driver)]
     except Exception as exc:
-        drift.error = sanitize(f"{type(exc).__name__}: {exc}")
+        drift.error = safe(f"{type(exc).__name__}: {exc}")
     return drift
 
 
@@ -110,5 +110,5 @@ def running_drift(
         done, failed = devices.run("drift", inventory.devices, lambda h: device_drift(plan, devices, out, h))
     drifts = dict(done)
     for name, exc in failed.items():  # device_drift catches its own errors; this is the engine's
-        drifts[name] = DeviceDrift(name, error=sanitize(f"{type(exc).__name__}: {exc}"))
+        drifts[name] = DeviceDrift(name, error=safe(f"{type(exc).__name__}: {exc}"))
     return [drifts[name] for name in sorted(drifts)]

@@ -37,7 +37,14 @@ from generator.model import Device
 from generator.pipeline import plan_checked
 from generator.render.build import build
 from generator.render.engine import TEMPLATES, render_device
+from generator.textsafety import redact
 from napalm_frr import DaemonsDownError, FRRDriver, sanitize, silent_daemons
+
+
+def safe(text: str) -> str:
+    """What may be printed of a device's answer or diff: FRR's passwords and every platform's secrets redacted."""
+    return redact(sanitize(text))
+
 
 WEIGHT_TOLERANCE = 0.02  # FRR installs weights as integer percentages of the total
 
@@ -278,10 +285,10 @@ def as_check_failure(device: str, exc: BaseException) -> CheckFailedError:
     if isinstance(exc, CheckFailedError):
         return exc
     if isinstance(exc, DaemonsDownError):
-        return CheckFailedError(device, "daemons", sanitize(str(exc)))
+        return CheckFailedError(device, "daemons", safe(str(exc)))
     if isinstance(exc, ConnectionException):
-        return CheckFailedError(device, "connect", sanitize(str(exc)))
-    return CheckFailedError(device, "napalm", sanitize(f"{type(exc).__name__}: {exc}"))
+        return CheckFailedError(device, "connect", safe(str(exc)))
+    return CheckFailedError(device, "napalm", safe(f"{type(exc).__name__}: {exc}"))
 
 
 @dataclass
@@ -316,9 +323,9 @@ class Rollout:
         try:
             driver.load_replace_candidate(config=self.target(host.name))
         except ReplaceConfigException as exc:
-            raise CheckFailedError(host.name, "candidate", sanitize(str(exc))) from None
+            raise CheckFailedError(host.name, "candidate", safe(str(exc))) from None
         try:
-            return sanitize(str(driver.compare_config()))  # every platform's diff, not only FRR's, is printed
+            return safe(str(driver.compare_config()))  # every platform's diff, not only FRR's, is printed
         finally:
             driver.discard_config()
 
@@ -333,12 +340,12 @@ class Rollout:
         except DaemonsDownError as exc:  # refused before the checkpoint: nothing changed by this commit
             if not already:
                 self.touched.discard(host.name)
-            raise CheckFailedError(host.name, "daemons", sanitize(str(exc))) from None
+            raise CheckFailedError(host.name, "daemons", safe(str(exc))) from None
         except Exception as exc:
-            raise CheckFailedError(host.name, "commit", sanitize(str(exc))) from None
+            raise CheckFailedError(host.name, "commit", safe(str(exc))) from None
         try:
             driver.load_replace_candidate(config=config)
-            left = sanitize(str(driver.compare_config())).strip()
+            left = safe(str(driver.compare_config())).strip()
         finally:
             driver.discard_config()
         if left:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
@@ -33,18 +32,9 @@ from generator.progress import ProgressFactory, no_progress
 from generator.render.engine import TEMPLATES, render_device
 from generator.review.gitrev import ReviewError, materialize, repo_root, resolve
 from generator.review.semantic import Item, Repatch, Shares, repatched, semantic, ucmp_change, ucmp_shares
+from generator.textsafety import redact
 
 WORKTREE = "worktree"
-# Every statement that carries a secret or its reference, on every platform: BGP passwords; user hashes
-# (EOS `secret sha512`, IOS XR `secret 10`, Junos `encrypted-password`); AAA keys (EOS/IOS XR `key 0|7`,
-# Junos `secret`); SNMP communities (`snmp-server community`, Junos `community "..."`); MACsec key material
-# (EOS `key CKN 0 CAK`, IOS XR `key-string CAK`, Junos `ckn`/`cak`). The value is the next word.
-_SECRET = re.compile(
-    r"(?P<key>\b(?:password(?: clear| 0| 7)?|authentication-key|secret(?: sha512| 10| 5| 0| 7)?|"
-    r"encrypted-password|key [078]|key \S+ [078]a?|key-string|ckn|cak|snmp-server community|community(?= \"))\s+)"
-    r"(?P<value>\S+)",
-    re.I,
-)
 PARALLEL_THRESHOLD = 64
 
 
@@ -102,14 +92,6 @@ class DeviceChange:
     semantic: list[Item]  # (kind, device-independent description)
     sessions_touched: int  # neighbour entries added, removed or changed on this device
     repatched: list[Repatch] = field(default_factory=list)  # ports whose cable now ends elsewhere
-
-
-_REFERENCE = re.compile(r"\$\{[A-Z_][A-Z0-9_]*\}")
-
-
-def redact(line: str) -> str:
-    """The line with every secret value, and any `${ENV}` secret reference left, shown as <redacted>."""
-    return _REFERENCE.sub("<redacted>", _SECRET.sub(lambda m: f"{m.group('key')}<redacted>", line))
 
 
 def changed_lines(diff: list[str]) -> list[str]:
