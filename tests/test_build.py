@@ -100,3 +100,16 @@ def test_a_missing_default_intent_says_what_was_tried_and_where_to_start(tmp_pat
         assert "without one, commands read intent/lab.yaml" in err and "bag example lab" in err
         assert ("nothing was written" in err) == (command != "validate")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_same_intent_bytes_from_another_path_build_the_same_bytes(tmp_path: Path) -> None:
+    """The manifest's input key covers what the intent says, not where it was read from."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, second = tmp_path / "a" / "lab.yaml", tmp_path / "b" / "other-name.yaml"
+    first.write_bytes(LAB.read_bytes())
+    second.write_bytes(LAB.read_bytes())
+    build(first, tmp_path / "out1")
+    build(second, tmp_path / "out2")
+    assert (tmp_path / "out1" / "manifest.json").read_bytes() == (tmp_path / "out2" / "manifest.json").read_bytes()
+    assert build(second, tmp_path / "out1").up_to_date

@@ -528,7 +528,10 @@ def load_intent(path: str | Path) -> LoadedIntent:
         raw = read_bounded(file, display, errors)
         if raw is None:
             continue
-        digest.update(display.encode() + b"\0" + raw + b"\0")
+        # the digest covers a file's name within an intent directory (it decides the merge order), not the
+        # path: the same bytes read from elsewhere are the same intent (render.uptodate.intent_digest agrees)
+        label = file.name.encode() if file != root else b""
+        digest.update(label + b"\0" + raw + b"\0")
         fmap = SourceMap()
         doc = _read_document(raw, display, fmap, errors)
         if doc is not None:

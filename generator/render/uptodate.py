@@ -46,7 +46,8 @@ def intent_digest(path: str | Path) -> str | None:
         st = os.stat(file)
         if not stat.S_ISREG(st.st_mode) or st.st_size > _FAST_PATH_BYTES:
             return None
-        digest.update(str(file).encode() + b"\0" + file.read_bytes() + b"\0")
+        label = file.name.encode() if file != Path(path) else b""  # as the loader: names in a directory, no paths
+        digest.update(label + b"\0" + file.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
