@@ -187,3 +187,16 @@ def test_random_text_is_a_clean_error(text: str, tmp_path_factory) -> None:
     path.write_text(text)
     with pytest.raises(FindingsError):
         load_intent(path)
+
+
+def test_the_json_lists_devices_with_the_same_new_weights_together(lab_data, write_intent) -> None:
+    """analysis.json reads as groups ("these 216 switches: no next hop left"), covering every changed device."""
+    a = analyze(write_intent(lab_data))
+    for scenario, failure in zip(a.scenarios, a.as_dict()["failures"], strict=True):
+        groups = failure["weights"]
+        listed = [d for g in groups for d in g["devices"]]
+        assert sorted(listed) == sorted(scenario.weights)  # every changed device, once
+        for g in groups:
+            assert all(scenario.weights[d] == g["weights"] for d in g["devices"])
+        values = [repr(g["weights"]) for g in groups]
+        assert len(values) == len(set(values))  # one group per distinct result
