@@ -54,15 +54,18 @@ class Failure:
             for end in (links[i].a, links[i].b):
                 if end not in failed_nodes:
                     self.lost.setdefault(end, []).append(i)
-        self.totals: dict[str, Totals] = {name: {} for name in failed_nodes if wiring.nodes[name].role == "bag"}
+        self.totals: dict[str, Totals] = {
+            name: weights.intern({}) for name in failed_nodes if wiring.nodes[name].role == "bag"
+        }
         for name, lost in self.lost.items():
             if wiring.nodes[name].role == "bag":
                 totals = dict(weights.bag_totals(name))
                 for i in lost:
-                    dest = weights.dest_across(i, name)
-                    totals[dest] -= links[i].speed
-                self.totals[name] = {d: t for d, t in totals.items() if t}
-        self.fabric_cache: dict[Any, Shares] = {}
+                    link = links[i]
+                    totals[weights.dest_of[link.b if link.a == name else link.a]] -= link.speed
+                self.totals[name] = weights.intern({d: t for d, t in totals.items() if t})
+        self.fabric_cache: dict[Any, Shares] = {}  # by the inputs' identities
+        self.by_shape: dict[tuple[int, tuple[bool, ...] | None], Shares] = {}  # by the (interned) shape
         self.changes_cache: dict[tuple[int, int], Shares] = {}  # by ids of objects this scenario keeps alive
         self.interned: dict[str, Shares] = {}  # one object per distinct result
 
@@ -85,10 +88,19 @@ class Weights:
         }
         self._totals: dict[str, Totals] = {}  # baseline, per BAG switch
         self._bag_base: dict[tuple[str, str], dict[str, float]] = {}  # (BAG, destination) -> baseline shares
-        self._toward: dict[tuple[str, str], list[tuple[int, str, int]]] = {}  # (BAG, dest) -> (link, interface, bps)
+        self._toward: dict[str, dict[str, list[tuple[int, str, int]]]] = {}  # BAG -> dest -> (link, interface, bps)
         self._switches: dict[str, list[str]] = {}  # BAG -> the fabric switches it serves
-        self._shape: dict[str, Shape] = {}
+        self._shape: dict[str, Shape] = {}  # switch -> its shape, one object per distinct shape
+        self._shapes: dict[Shape, Shape] = {}
+        self._static: dict[int, tuple[str, tuple[tuple[str, int], ...]]] = {}  # id(shape) -> (own, (iface, speed)s)
+        self._statics: dict[tuple[str, tuple[tuple[str, int], ...]], tuple[str, tuple[tuple[str, int], ...]]] = {}
         self._fabric_base: dict[Shape, Shares] = {}
+        self._interned: dict[tuple[tuple[str, int], ...], Totals] = {}  # one object per distinct totals
+
+    def intern(self, totals: Totals) -> Totals:
+        """One object per distinct totals (kept alive here), so a fabric switch's inputs compare by identity:
+        switches of different planes whose BAG switches have the same totals share their result."""
+        return self._interned.setdefault(tuple(totals.items()), totals)
 
     def dest_across(self, i: int, device: str) -> str:
         """The destination link `i` leads to, seen from `device` (a BAG switch)."""
@@ -107,20 +119,19 @@ class Weights:
                 if i not in idle:
                     dest = self.dest_across(i, bag)
                     totals[dest] = totals.get(dest, 0) + links[i].speed
-            found = self._totals[bag] = dict(sorted(totals.items()))
+            found = self._totals[bag] = self.intern(dict(sorted(totals.items())))
         return found
 
     def _links_toward(self, bag: str, dest: str) -> list[tuple[int, str, int]]:
-        key = (bag, dest)
-        found = self._toward.get(key)
-        if found is None:
-            links, interface = self.plan.wiring.links, self.plan.interface
-            found = self._toward[key] = [
-                (i, interface(i, bag), links[i].speed)
-                for i in self.plan.wiring.links_of[bag]
-                if self.dest_across(i, bag) == dest
-            ]
-        return found
+        found = self._toward.get(bag)
+        if found is None:  # every destination of this BAG switch in one pass over its links
+            links, dest_of = self.plan.wiring.links, self.dest_of
+            found = self._toward[bag] = {}
+            for i in self.plan.wiring.links_of[bag]:
+                link = links[i]
+                toward = dest_of[link.b if link.a == bag else link.a]
+                found.setdefault(toward, []).append((i, self.plan.interface(i, bag), link.speed))
+        return found.get(dest, [])
 
     def _bag_shares(self, bag: str, dest: str, gone: set[int]) -> dict[str, float]:
         ifaces: dict[str, int] = {}
@@ -150,7 +161,8 @@ class Weights:
             links, interface = self.plan.wiring.links, self.plan.interface
             mine = self.plan.wiring.links_of[switch]
             uplinks = tuple((interface(i, switch), links[i].a, links[i].speed) for i in mine)
-            found = self._shape[switch] = (self.dest_of[switch], uplinks)
+            value = (self.dest_of[switch], uplinks)
+            found = self._shape[switch] = self._shapes.setdefault(value, value)
         return found
 
     def _fabric_shares(self, shape: Shape, alive: tuple[bool, ...] | None, totals: dict[str, Totals]) -> Shares:
@@ -183,13 +195,26 @@ class Weights:
             found = self._fabric_base[shape] = self._fabric_shares(shape, self._alive_uplinks(switch, self.idle), {})
         return found
 
+    def _totals_in(self, bag: str, failure: Failure) -> Totals:
+        found = failure.totals.get(bag)
+        return self.bag_totals(bag) if found is None else found
+
     def _fabric_after(self, switch: str, failure: Failure) -> Shares:
         shape = self.shape(switch)
         alive = self._alive_uplinks(switch, failure.gone) if switch in failure.lost else None
-        key = (shape, alive)
-        found = failure.fabric_cache.get(key)
+        found = failure.by_shape.get((id(shape), alive))
         if found is None:
-            found = failure.fabric_cache[key] = self._fabric_shares(shape, alive, failure.totals)
+            static = self._static.get(id(shape))
+            if static is None:
+                own, uplinks = shape
+                value = (own, tuple((iface, speed) for iface, _, speed in uplinks))
+                static = self._static[id(shape)] = self._statics.setdefault(value, value)
+            # shapes whose BAG switches have equal totals (interned: compared by identity) share one result
+            key = (id(static), tuple(id(self._totals_in(bag, failure)) for _, bag, _ in shape[1]), alive)
+            found = failure.fabric_cache.get(key)
+            if found is None:
+                found = failure.fabric_cache[key] = self._fabric_shares(shape, alive, failure.totals)
+            failure.by_shape[(id(shape), alive)] = found
         return found
 
     # ------------------------------------------------------------------ scenarios
