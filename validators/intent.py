@@ -131,8 +131,10 @@ def _fabric_prefixes(loaded: LoadedIntent) -> Iterator[Finding]:
         def key(length: int, version: int = version, bits: int = bits, address: int = address) -> tuple[int, int, int]:
             return version, address >> (bits - length), length
 
-        other = exact.get(key(prefix.prefixlen)) or inside.get(key(prefix.prefixlen)) or next(
-            (exact[k] for k in map(key, lengths[version]) if k[2] <= prefix.prefixlen and k in exact), None
+        other = (
+            exact.get(key(prefix.prefixlen))
+            or inside.get(key(prefix.prefixlen))
+            or next((exact[k] for k in map(key, lengths[version]) if k[2] <= prefix.prefixlen and k in exact), None)
         )
         if other is not None:
             other_path, other_fabric, other_prefix = other
