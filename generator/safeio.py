@@ -94,11 +94,13 @@ def _size(n: int) -> str:
 
 def write_files(base: Path, files: Mapping[str, bytes], mode: int | None = None) -> None:
     """Write `files` (paths relative to `base` -> bytes) all or nothing: each to a temporary file
-    beside its place, then every one renamed into place. On any error the temporary files and the
-    directories created on the way are removed, and the error is raised. `mode`: chmod of each file
-    (default: as the umask gives)."""
+    beside its place, then every one renamed into place. On any error the temporary files, the files
+    that were new and the directories created on the way are removed, and the error is raised (a
+    file that replaced an earlier one in the rename phase stays: a rename fails almost never).
+    `mode`: chmod of each file (default: as the umask gives)."""
     created: list[Path] = []  # directories made here, outermost first
     temps: dict[Path, Path] = {}
+    new: list[Path] = []  # files renamed into a place where nothing was: removed again on failure
     try:
         for relative, data in files.items():
             target = base / relative
@@ -111,12 +113,17 @@ def write_files(base: Path, files: Mapping[str, bytes], mode: int | None = None)
                 if mode is not None:
                     os.fchmod(handle.fileno(), mode)
         for target, tmp in temps.items():
+            existed = os.path.lexists(target)
             os.replace(tmp, target)
-            temps[target] = target  # in place: no longer ours to remove
+            temps[target] = target  # in place: no longer a temporary file
+            if not existed:
+                new.append(target)
     except BaseException:
         for target, tmp in temps.items():
             if tmp != target:
                 tmp.unlink(missing_ok=True)
+        for path in new:
+            path.unlink(missing_ok=True)
         for directory in reversed(created):
             with suppress(OSError):
                 directory.rmdir()  # only if empty: a file renamed into place stays

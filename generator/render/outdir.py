@@ -34,7 +34,7 @@ import os
 import re
 import shutil
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -112,7 +112,11 @@ def resolve_dir(path: Path, doing: str = "write the output") -> Path:
     found = stat_output(target, doing)
     if found is not None and not stat.S_ISDIR(found.st_mode):
         linked = f" (it links to {target})" if target != path.absolute() else ""
-        raise refuse(path, f"is {kind(found.st_mode)}, not a directory{linked}")
+        raise refuse(
+            path,
+            f"is {kind(found.st_mode)}, not a directory{linked}",
+            "-o names a directory: pass a new one, or one this tool wrote; nothing was changed",
+        )
     return target
 
 
@@ -321,6 +325,72 @@ def _lkind(path: Path) -> str | None:
         return None
     except OSError as exc:
         raise write_failed(path, exc, "read the build output") from exc
+
+
+def claim_files_dir(
+    path: Path,
+    names: Collection[str],
+    is_ours: Callable[[Path], bool],
+    intent: Path | None = None,
+    guarded: tuple[str, ...] = (".yaml", ".yml"),
+) -> Path:
+    """The resolved directory to write the files `names` into, beside whatever else it holds (an
+    inventory). Each of those files must be absent or one this tool wrote (`is_ours`: its marker
+    line); no other visible file ending in `guarded` may be there unless it is this tool's too (the
+    YAML of an intent directory would be read with the new files, and break the next load); and the
+    directory of the intent is refused. Nothing is changed by a refusal."""
+    target = resolve_dir(path)
+    try:
+        if intent is not None and os.path.exists(intent):
+            real = Path(os.path.realpath(intent))
+            if target in (real, real.parent):
+                what = "is the intent directory" if target == real else f"holds the intent ({real.name})"
+                raise refuse(
+                    path,
+                    f"{what}: YAML files written here would be read as part of the intent",
+                    "pass -o a directory of its own, e.g. -o inventory/; nothing was changed",
+                )
+        if not os.path.isdir(target):
+            return target
+        replaced: list[str] = []
+        mixed: list[str] = []
+        with os.scandir(target) as entries:
+            for entry in entries:
+                mine = entry.name in names
+                if not mine and (entry.name.startswith(".") or not entry.name.endswith(guarded)):
+                    continue
+                if entry.is_file(follow_symlinks=False) and is_ours(Path(entry.path)):
+                    continue
+                shown = entry.name if entry.is_file(follow_symlinks=False) else f"{entry.name} ({_entry_kind(entry)})"
+                (replaced if mine else mixed).append(shown)
+    except OSError as exc:
+        raise write_failed(path, exc) from exc
+    if replaced:
+        raise refuse(
+            path,
+            f"holds {_sample(sorted(replaced))}, which this tool did not write (no header line of its own); "
+            "writing would replace it",
+            "move it away, or pass -o another directory; nothing was changed",
+        )
+    if mixed:
+        raise refuse(
+            path,
+            f"holds {_sample(sorted(mixed))}, YAML this tool did not write (an intent directory?): "
+            "the new YAML files would be read with it",
+            "pass -o a directory of its own, e.g. -o inventory/; nothing was changed",
+        )
+    return target
+
+
+def write_outputs(
+    path: Path, target: Path, files: Mapping[str, bytes], mode: int | None = None, doing: str = "write the output"
+) -> None:
+    """Write `files` into a claimed `target` all or nothing (see safeio.write_files); BAG201 naming
+    `path` when the system refuses (read-only, immutable, no space, permissions)."""
+    try:
+        write_files(target, files, mode)
+    except OSError as exc:
+        raise write_failed(path, exc, doing) from exc
 
 
 def write_atomic(path: Path, data: bytes) -> None:
