@@ -6,11 +6,12 @@ Exit codes, one rule for every command, decided by the kind of problem and never
   to BAG07x, e.g. BAG021 overlapping pools, BAG070 an oversubscription budget), a config that fails
   the parse-back audit (BAG080), a diff with changes, drift, a failed push;
 - 2 the input cannot be used: a file that cannot be read or is not YAML, a schema error (BAG001-
-  BAG003, BAG060, BAG2xx of the loader), a refused or unwritable output directory (BAG200, BAG201),
-  a broken template (BAG081), a bad revision or inventory, bad usage;
+  BAG003, BAG060, BAG2xx of the loader, a path over 255 bytes), a refused or unwritable output
+  directory or file (BAG200, BAG201), a broken template (BAG081), a bad revision or inventory, bad usage;
 - 3 a bug of the generator (one line; `--debug` shows the traceback).
-Nothing an operator can cause ends in a traceback. Every text that came from a user is printed
-literally (the consoles interpret no Rich markup, and findings escape control characters).
+Options and positionals of a command come in any order (CommandParser). Nothing an operator can
+cause ends in a traceback. Every text that came from a user is printed literally (the consoles
+interpret no Rich markup, and findings escape control characters).
 """
 
 from __future__ import annotations
