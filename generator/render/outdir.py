@@ -271,7 +271,7 @@ def _analysis_problems(path: Path) -> list[str]:
 def claim_analysis_dir(path: Path) -> Path:
     """The resolved directory `analyze -o` writes its three files into: absent, empty, or an earlier
     analysis (its files are replaced together); anything else is refused, naming what is there."""
-    target = resolve_dir(path)
+    target = resolve_target(path)
     try:
         problems = _analysis_problems(target)
     except OSError as exc:
