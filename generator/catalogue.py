@@ -172,13 +172,15 @@ CODES: tuple[Code, ...] = (
     Code(
         "BAG200",
         "error",
-        "the output directory is not one this tool wrote (a file, someone's files, the current directory)",
+        "an output is not one this tool wrote: a directory holding anything a build did not write, at any "
+        "level (someone's files, a named pipe or a link where a config goes, the current directory), or a "
+        "file to replace that is not its own (the intent, a hand-written inventory or topology)",
         "pass -o a new or empty directory, or one an earlier build wrote; nothing was changed",
     ),
     Code(
         "BAG201",
         "error",
-        "the output directory cannot be written (no space left, read-only file system, permissions)",
+        "an output cannot be written (no space left, read-only file system, permissions, a name over 255 bytes)",
         "free space or pick a writable directory; the previous output was left as it was",
     ),
     Code(

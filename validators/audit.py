@@ -18,6 +18,7 @@ from deepdiff import DeepDiff
 from generator.forked import fork_map
 from generator.model import Device, Network, Policy, length_range, with_groups
 from generator.platforms import PLATFORMS
+from generator.safeio import NotRegularFileError, read_regular
 from generator.validators.readback import CUMULATIVE, DENY_ALL, Facts, Term, canonical, rendered_facts, with_default
 
 
@@ -140,6 +141,8 @@ def _describe(diff: DeepDiff) -> list[str]:
     return sorted(problems)
 
 
+CONFIG_LIMIT = 256 * 2**20  # far above the largest config a build writes (a few MB)
+
 _SINGULAR = {"interfaces": "interface", "neighbors": "neighbor", "prefix_lists": "prefix-list", "policies": "policy"}
 _TERM_PARTS = ("action", "match", "link-bandwidth")
 
@@ -165,10 +168,14 @@ def _short(value: Any, limit: int = 120) -> str:
 
 def audit_file(device: Device, out: Path) -> list[str]:
     path = out / f"{device.name}.cfg"
-    try:
-        text = path.read_text()
+    try:  # a regular file only: a named pipe would wait forever, a link to /dev/zero never end
+        text = read_regular(path, CONFIG_LIMIT).decode()
     except OSError as exc:
         return [f"{path}: cannot read ({os.strerror(exc.errno or 0)}); run `python -m generator build`"]
+    except NotRegularFileError as exc:
+        return [f"{path}: not read, it is {exc.what}; run `python -m generator build`"]
+    except UnicodeDecodeError:
+        return [f"{path}: not UTF-8 text, not a config a build wrote; run `python -m generator build`"]
     return audit_device(device, text)
 
 

@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     from generator.analysis.report import markdown, mermaid, tables
     from generator.intent.loader import load_intent
     from generator.pipeline import plan_checked
-    from generator.render.outdir import claim_analysis_dir, write_atomic, write_failed
+    from generator.render.outdir import claim_analysis_dir, write_outputs
 
     start = time.perf_counter()
     loaded = load_intent(args.intent)
@@ -39,12 +39,7 @@ def run(args: argparse.Namespace) -> int:
         "analysis.md": markdown(analysis),
         "analysis.mmd": mermaid(analysis),
     }
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-        for name, text in files.items():
-            write_atomic(target / name, text.encode())
-    except OSError as exc:
-        raise write_failed(shown, exc) from exc
+    write_outputs(shown, target, {name: text.encode() for name, text in files.items()})  # all or nothing
     if args.format == "json":
         out.print(json.dumps(analysis.as_dict(), indent=2, sort_keys=True), markup=False)
     elif args.format == "markdown":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from importlib import resources
 from pathlib import Path
@@ -32,13 +33,13 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return EXIT_OK
     target = Path(args.output)
-    if target.exists() or target.is_symlink():
+    if os.path.lexists(target):  # False for a name the system refuses: open says why, below
         raise UsageError(f"{target} exists: pass a new file name (nothing was written)")
     try:
         with target.open("x") as handle:
             handle.write(text)
         schema = target.parent / "schema.json"
-        wrote_schema = not schema.exists() and write_schema(schema)
+        wrote_schema = not os.path.lexists(schema) and write_schema(schema)  # never through a dangling link
     except OSError as exc:
         raise UsageError(f"{target}: cannot write the example: {exc.strerror or exc}") from exc
     err.print(f"wrote {target} ({EXAMPLES[args.name]})" + (f" and {schema}" if wrote_schema else ""), markup=False)

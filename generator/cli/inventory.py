@@ -17,21 +17,20 @@ def register(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from generator.deploy.inventory_export import export
+    from generator.deploy.inventory_export import export, written_here
     from generator.intent.loader import load_intent
     from generator.pipeline import plan_checked
+    from generator.render.outdir import claim_files_dir, write_outputs
 
     plan = plan_checked(load_intent(args.intent)).plan
     files = export(plan, args.format)
     if not args.out:
         out.print("---\n".join(files.values()), markup=False, highlight=False, end="")
         return EXIT_OK
-    target = Path(args.out)
-    target.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        staging = target / f".{name}.tmp"
-        staging.write_text(text)
-        staging.replace(target / name)  # a reader never sees half a file
-    written = ", ".join(str(target / name) for name in files)
+    shown = Path(args.out)
+    # refuses a file, the intent's directory, and YAML files this tool did not write: untouched
+    target = claim_files_dir(shown, set(files), written_here, Path(args.intent))
+    write_outputs(shown, target, {name: text.encode() for name, text in files.items()})  # all or nothing
+    written = ", ".join(str(shown / name) for name in files)
     out.print(f"{plan.intent.name}: {len(plan.wiring.nodes)} devices -> {written} ({args.format})", markup=False)
     return EXIT_OK

@@ -156,17 +156,17 @@ def export(args: argparse.Namespace) -> int:
         if not sep or key not in images or not image:
             raise UsageError(f"--image {item}: write PLATFORM=IMAGE with PLATFORM one of {', '.join(images)}")
         images[key] = image
-    if args.topology and not Path(args.topology).parent.is_dir():
-        raise UsageError(f"{args.topology}: no such directory {Path(args.topology).parent}/")
+    loaded = load_intent(args.intent)
+    path = Path(args.topology or f"{loaded.intent.name}.clab.yml")
+    containerlab.check_target(path, Path(args.intent))  # before anything is built or written
     build(args.intent, args.out)
-    plan = plan_checked(load_intent(args.intent)).plan
-    path = Path(args.topology or f"{plan.intent.name}.clab.yml")
+    plan = plan_checked(loaded).plan
     options = containerlab.Options(images, args.junos)
     try:
         result = containerlab.topology(plan, Path(args.out), path, options)
-        containerlab.write(result, path)
-    except (containerlab.ExportError, OSError) as exc:
+    except containerlab.ExportError as exc:
         raise UsageError(str(exc)) from exc
+    containerlab.write(result, path)  # all or nothing; BAG201 when the system refuses
     topo = result.topology["topology"]
     out.print(
         f"{path}: {len(topo['nodes'])} nodes, {len(topo['links'])} links; deploy with `containerlab deploy -t {path}`",

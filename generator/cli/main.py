@@ -6,11 +6,12 @@ Exit codes, one rule for every command, decided by the kind of problem and never
   to BAG07x, e.g. BAG021 overlapping pools, BAG070 an oversubscription budget), a config that fails
   the parse-back audit (BAG080), a diff with changes, drift, a failed push;
 - 2 the input cannot be used: a file that cannot be read or is not YAML, a schema error (BAG001-
-  BAG003, BAG060, BAG2xx of the loader), a refused or unwritable output directory (BAG200, BAG201),
-  a broken template (BAG081), a bad revision or inventory, bad usage;
+  BAG003, BAG060, BAG2xx of the loader, a path over 255 bytes), a refused or unwritable output
+  directory or file (BAG200, BAG201), a broken template (BAG081), a bad revision or inventory, bad usage;
 - 3 a bug of the generator (one line; `--debug` shows the traceback).
-Nothing an operator can cause ends in a traceback. Every text that came from a user is printed
-literally (the consoles interpret no Rich markup, and findings escape control characters).
+Options and positionals of a command come in any order (CommandParser). Nothing an operator can
+cause ends in a traceback. Every text that came from a user is printed literally (the consoles
+interpret no Rich markup, and findings escape control characters).
 """
 
 from __future__ import annotations
@@ -32,12 +33,32 @@ COMMANDS = (build, validate, diff, analyze, schema, codes, example, lab, push, i
 WRITES = {"build", "analyze", "inventory", "lab", "push"}  # commands whose failure leaves their output as it was
 
 
+class CommandParser(argparse.ArgumentParser):
+    """A command's parser: options and positionals in any order (`lab export --containerlab INTENT`
+    as well as `lab export INTENT --containerlab`). Plain argparse matches the positionals of a
+    command together at their first occurrence, so an optional INTENT after `export` would already be
+    taken as absent; the intermixed parse reads all options first, then the positionals."""
+
+    _intermixed = False
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        if self._intermixed:  # parse_known_intermixed_args calls back in here: the plain parse
+            return super().parse_known_args(args, namespace)
+        self._intermixed = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixed = False
+
+
 def parser() -> argparse.ArgumentParser:
     prog = "bag" if Path(sys.argv[0]).name == "bag" else "python -m generator"
     top = argparse.ArgumentParser(prog=prog, description="Intent-based configuration generator for BAG networks.")
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     top.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
-    sub = top.add_subparsers(dest="command", required=True, metavar="command")
+    sub = top.add_subparsers(dest="command", required=True, metavar="command", parser_class=CommandParser)
     for module in COMMANDS:
         module.register(sub)
     return top

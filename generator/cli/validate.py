@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,13 +33,14 @@ def register(sub: Subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from generator.intent.loader import load_intent
     from generator.pipeline import checked_network
-    from generator.render.outdir import read_manifest
+    from generator.render.outdir import MANIFEST, claim_rendered
 
-    manifest = read_manifest(Path(args.out)) if args.rendered else None
+    # refuses (BAG200) a named pipe or a link to a device where a build wrote a file: never read
+    manifest = claim_rendered(Path(args.out)) if args.rendered else None
     if args.rendered and manifest is None:
         what = (
             "a manifest.json this tool did not write"
-            if (Path(args.out) / "manifest.json").exists()
+            if os.path.lexists(Path(args.out) / MANIFEST)
             else "no build (no manifest.json)"
         )
         raise UsageError(f"{args.out}/ has {what}; run `python -m generator build -o {args.out}`")

@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +39,8 @@ from typing import Any
 
 from generator.compile.network import Plan
 from generator.render.cabling import Cable, device_cables
+from generator.render.outdir import OutputDirError, stat_output, write_failed, write_outputs
+from generator.safeio import NotRegularFileError, first_line, lkind
 
 KINDS = ("arista_ceos", "cisco_xrd", "juniper_crpd", "juniper_vjunosrouter", "juniper_vjunosswitch", "linux")
 DEFAULT_IMAGES = {
@@ -252,17 +254,107 @@ HEADER = """\
 # Deploy: containerlab deploy -t {file}  (images: pass --image PLATFORM=IMAGE to the export)
 # Generated: edit the intent and export again instead of editing this file.
 """
+_HEADER_LINE = re.compile(
+    rb'# containerlab topology of the BAG intent "[a-z0-9-]+", '
+    rb"written by `python -m generator lab export --containerlab`\."
+)
+# the files the export writes beside the topology (in files_dir): configs, cEOS mappings, FRR daemons
+_SIDE_FILE = re.compile(r"[a-z0-9-]+\.(cfg|EosIntfMapping\.json)|frr-daemons")
+
+
+def written_here(path: Path) -> bool:
+    """Whether a file is a topology this tool wrote (its first line is the export's header line)."""
+    try:
+        return bool(_HEADER_LINE.fullmatch(first_line(path)))
+    except (OSError, NotRegularFileError):
+        return False
+
+
+def check_target(path: Path, intent: Path) -> None:
+    """Refuse (BAG200, nothing changed) a topology path the export must not write: the intent itself
+    or a file in an intent directory (the next load would read it), a directory, a link, a pipe, an
+    existing file this tool did not write, and a `<name>.clab.files/` that is not the export's own.
+    A path the system cannot use (missing directory, a name over 255 bytes) is BAG201."""
+    parent = stat_output(path.parent, "write the topology")
+    if parent is None or not stat.S_ISDIR(parent.st_mode):
+        raise OutputDirError(
+            "BAG201",
+            path,
+            f"cannot write the topology: no such directory {path.parent}/",
+            "create the directory first, or pass -t a file in an existing one; nothing was changed",
+        )
+    what = _lkind(path)
+    real = Path(os.path.realpath(path))
+    intent_real = Path(os.path.realpath(intent))
+    new_name = f"pass -t a new file name, e.g. {path.parent / 'lab.clab.yml'}; nothing was changed"
+    if real == intent_real or (what == "a file" and _same_file(path, intent)):
+        raise _refuse(path, "is the intent itself: -t names the topology file to write", new_name)
+    if intent_real.is_dir() and real.parent == intent_real:
+        raise _refuse(path, f"is in the intent directory {intent}/: the next load would read it as intent", new_name)
+    if what == "a directory":
+        raise _refuse(
+            path,
+            "is a directory: -t names the topology file to write",
+            f"pass -t a file, e.g. {path / 'lab.clab.yml'}; nothing was changed",
+        )
+    if what not in (None, "a file"):
+        raise _refuse(path, f"is {what}, not a topology file this tool wrote", new_name)
+    if what == "a file" and not written_here(path):
+        raise _refuse(
+            path,
+            "exists and was not written by `lab export` (its first line is not the topology's header): "
+            "writing would replace it",
+            f"move it away, or {new_name}",
+        )
+    side = path.parent / files_dir(path)
+    side_kind = _lkind(side)
+    if side_kind is None:
+        return
+    if side_kind != "a directory":
+        raise _refuse(path, f"cannot have its files in {side}: that is {side_kind}, not a directory", new_name)
+    try:
+        entries = sorted(os.scandir(side), key=lambda e: e.name)
+    except OSError as exc:
+        raise write_failed(path, exc, "write the topology") from exc
+    foreign = [e.name for e in entries if not (e.is_file(follow_symlinks=False) and _SIDE_FILE.fullmatch(e.name))]
+    if what is None and entries:
+        foreign = [e.name for e in entries]  # no topology of ours beside them: none of them is known to be ours
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise _refuse(
+            path,
+            f"cannot have its files in {side}/: it holds {shown}, which `lab export` did not write",
+            f"move {side}/ away, or {new_name}",
+        )
+
+
+def _refuse(path: Path, why: str, hint: str) -> OutputDirError:
+    return OutputDirError("BAG200", path, f"not written: it {why}", hint)
+
+
+def _lkind(path: Path) -> str | None:
+    try:
+        return lkind(path)
+    except OSError as exc:
+        raise write_failed(path, exc, "write the topology") from exc
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def write(export: Export, path: Path) -> None:
-    """Write the side files, then the topology (through a temporary file renamed into place)."""
-    base = path.parent
-    for relative, text in sorted(export.files.items()):
-        target = base / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(target, text)
+    """Write the side files and the topology all or nothing (each to a temporary file, then all
+    renamed into place; a failure leaves no temporary file or new directory). BAG201 when the
+    system refuses. Call check_target first."""
+    files = {relative: text.encode() for relative, text in sorted(export.files.items())}
     body = to_yaml(export.topology)
-    _atomic_write(path, HEADER.format(name=export.topology["name"], file=path.name) + body)
+    files[path.name] = (HEADER.format(name=export.topology["name"], file=path.name) + body).encode()
+    # 0644: containerlab and the containers read these files whatever the umask
+    write_outputs(path, path.parent, files, mode=0o644, doing="write the topology")
 
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -307,10 +399,3 @@ def _emit(data: dict[str, Any], indent: int, lines: list[str]) -> None:
             lines.append(f"{pad}{_key(key)}: [{', '.join(_scalar(v) for v in value)}]")
         else:
             lines.append(f"{pad}{_key(key)}: {_scalar(value)}")
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=f".{path.name}.", delete=False) as handle:
-        handle.write(text)
-    os.chmod(handle.name, 0o644)  # mkstemp makes it 0600; containerlab and the containers read these files
-    os.replace(handle.name, path)

@@ -10,12 +10,14 @@ BAG_DEVICE_PASSWORD. Output is deterministic: the same intent gives the same byt
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from generator.compile.network import Plan
 from generator.deploy.inventory import PASSWORD_ENV, USERNAME_ENV
+from generator.safeio import NotRegularFileError, first_line
 
 # NAPALM driver per platform of the intent. IOS XR: the NETCONF driver (64-bit IOS XR, the 8000
 # series); NAPALM's XML-agent `iosxr` driver needs the 32-bit XML agent.
@@ -123,10 +125,25 @@ def ansible_inventory(plan: Plan) -> dict[str, dict[str, Any]]:
     return {"inventory.yaml": inventory}
 
 
+HEADER = "# {fmt} inventory of intent {name}, written by `python -m generator inventory`\n"
+_HEADER_LINE = re.compile(
+    rb"# (nornir|ansible) inventory of intent [a-z0-9-]+, written by `python -m generator inventory`"
+)
+
+
+def written_here(path: Path) -> bool:
+    """Whether a file is an inventory this tool wrote (its first line is the header `export` writes):
+    only those are replaced by the next export."""
+    try:
+        return bool(_HEADER_LINE.fullmatch(first_line(path)))
+    except (OSError, NotRegularFileError):
+        return False
+
+
 def export(plan: Plan, fmt: str) -> dict[str, str]:
     """File name -> YAML text."""
     files = nornir_inventory(plan) if fmt == "nornir" else ansible_inventory(plan)
-    header = f"# {fmt} inventory of intent {plan.intent.name}, written by `python -m generator inventory`\n"
+    header = HEADER.format(fmt=fmt, name=plan.intent.name)
     return {
         name: header + yaml.safe_dump(data, sort_keys=False, default_flow_style=False) for name, data in files.items()
     }

@@ -28,6 +28,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from generator.intent.schema import Intent
+from generator.safeio import NotRegularFileError, lkind, read_regular
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # Major version of the intent format: bump it when a valid intent stops being valid (a field removed or
@@ -124,6 +125,17 @@ def schema_text() -> str:
     return json.dumps(intent_json_schema(), indent=2, sort_keys=True, ensure_ascii=True) + "\n"
 
 
+_SCHEMA_LIMIT = 64 * 2**20
+
+
+def _is_our_schema(data: bytes) -> bool:
+    try:
+        loaded = json.loads(data)
+    except ValueError:
+        return False
+    return isinstance(loaded, dict) and str(loaded.get("$id", "")).startswith(SCHEMA_ID.rsplit(":", 1)[0] + ":")
+
+
 def write_schema(path: Path) -> bool:
     """Write the schema to `path` atomically (a reader never sees half a file); False if it was current.
 
@@ -132,10 +144,22 @@ def write_schema(path: Path) -> bool:
     """
     target = path.resolve()
     text = schema_text().encode()
-    if target.is_file() and target.read_bytes() == text:
-        return False
-    if target.is_dir():
+    found = lkind(target)
+    if found == "a directory":
         raise IsADirectoryError(errno.EISDIR, "is a directory, give a file name such as schema.json", str(path))
+    if found is not None:  # replaced only when it is a schema this tool wrote (its $id): never an intent
+        try:
+            current = read_regular(target, _SCHEMA_LIMIT)
+        except NotRegularFileError as exc:
+            raise FileExistsError(errno.EEXIST, f"it is {exc.what}, not a schema file; pass a new file name") from None
+        if current == text:
+            return False
+        if not _is_our_schema(current):
+            raise FileExistsError(
+                errno.EEXIST,
+                f"it exists and is not a JSON Schema this tool wrote (its $id is not {SCHEMA_ID}); "
+                "pass a new file name (nothing was written)",
+            )
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

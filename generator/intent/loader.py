@@ -7,6 +7,7 @@ what is wrong and how to fix it: an operator should never have to read a traceba
 from __future__ import annotations
 
 import difflib
+import errno
 import hashlib
 import os
 import re
@@ -356,8 +357,13 @@ def _merge(
     """Merge a directory of intent files: lists concatenate, mappings join, scalars must not clash."""
     merged: dict[str, Any] = {}
     smap = SourceMap()
-    for _display, doc, dmap in documents:
+    first: dict[Path_, str] = {}  # top-level keys and their entries -> the file that defined them first
+    for display, doc, dmap in documents:
         for key, value in doc.items():
+            first.setdefault((key,), display)
+            if isinstance(value, dict):
+                for name in value:
+                    first.setdefault((key, name), display)
             shift = 0
             if key not in merged:
                 merged[key] = value
@@ -370,7 +376,7 @@ def _merge(
                     errors.append(
                         Finding(
                             "BAG003",
-                            f"'{key}.{name}' is defined in more than one file",
+                            f"'{key}.{name}' is defined in more than one file (also in {first[(key, name)]})",
                             (key, name),
                             dmap.key_positions.get((key, name)),
                             "define each entry in exactly one file",
@@ -381,7 +387,7 @@ def _merge(
                 errors.append(
                     Finding(
                         "BAG003",
-                        f"'{key}' is set in more than one file",
+                        f"'{key}' is set in more than one file (also in {first[(key,)]})",
                         (key,),
                         dmap.key_positions.get((key,)),
                         "set top-level values in one file only",
@@ -491,28 +497,54 @@ def _pydantic_errors(exc: ValidationError, smap: SourceMap, data: Any) -> list[F
 
 
 def intent_files(path: Path) -> list[Path]:
+    """The files of an intent path: the file itself, or a directory's *.yaml and *.yml files.
+    Hidden names are not part of an intent (an editor's lock `.#lab.yaml`, a swap or backup file)."""
     if path.is_dir():
         # not is_file(): a *.yaml that is a device or a dangling link is refused by name, not skipped
-        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.is_dir())
+        return sorted(
+            p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and not p.is_dir()
+        )
     return [path]
+
+
+_PATH_HINTS = {
+    errno.ENAMETOOLONG: "a name in the path is longer than the file system allows (255 bytes); pass a shorter one",
+    errno.ENOTDIR: "a part of the path is a file, not a directory",
+    errno.ELOOP: "the path has a loop of symbolic links",
+}
+
+
+def check_intent_path(root: Path) -> None:
+    """An intent path that exists and can be looked at; else BAG001 (missing) or BAG212 (a path
+    the system refuses: a name longer than 255 bytes, no permission, a loop of links)."""
+    where = Location(str(root), 0, 0)
+    try:
+        os.stat(root)
+    except FileNotFoundError:
+        raise IntentLoadError(
+            [
+                Finding(
+                    "BAG001",
+                    "no such file or directory" + (" (a link to a missing file)" if os.path.islink(root) else ""),
+                    (),
+                    where,
+                    "pass an intent file or directory (without one, commands read intent/lab.yaml); "
+                    "`bag example lab -o lab.yaml` writes an example intent to start from",
+                )
+            ]
+        ) from None
+    except OSError as exc:
+        name = errno.errorcode.get(exc.errno or 0, "")
+        message = f"cannot use the path: {exc.strerror or exc}" + (f" [{name}]" if name else "")
+        raise IntentLoadError(
+            [Finding("BAG212", message, (), where, _PATH_HINTS.get(exc.errno or 0, _READ_HINT))]
+        ) from None
 
 
 def load_intent(path: str | Path) -> LoadedIntent:
     """Load and schema-check an intent file or directory; raise IntentLoadError on any problem."""
     root = Path(path)
-    if not root.exists():
-        raise IntentLoadError(
-            [
-                Finding(
-                    "BAG001",
-                    "no such file or directory" + (" (a link to a missing file)" if root.is_symlink() else ""),
-                    (),
-                    Location(str(root), 0, 0),
-                    "pass an intent file or directory (without one, commands read intent/lab.yaml); "
-                    "`bag example lab -o lab.yaml` writes an example intent to start from",
-                )
-            ]
-        )
+    check_intent_path(root)
     try:
         files = intent_files(root)
     except OSError as exc:

@@ -181,7 +181,7 @@ def anchored_cables(plan: Plan, names: Iterable[str]) -> Iterator[Cable]:
 
 def shard_label(region: str, plane: int) -> str:
     """File stem of a region's plane: `east-p1` (`cabling/east-p1.csv`)."""
-    return f"{region}-p{plane}"
+    return outdir.plane_label(region, plane)
 
 
 def shard_key(fingerprints: Iterable[str]) -> str:

@@ -28,7 +28,7 @@ from generator.render.cabling import Cable, device_markdown
 from generator.units import format_bps, speed_token
 
 DIRECTORY, DEVICES, FABRIC_PAGE = outdir.DOCS_DIR, outdir.DOCS_DEVICES, outdir.FABRIC_PAGE
-FABRIC_SVG = "fabric.svg"
+FABRIC_SVG = outdir.FABRIC_SVG
 
 
 def _cell(value: object) -> str:

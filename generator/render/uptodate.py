@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -23,15 +22,20 @@ from generator.render.outdir import (
     DOCS_DEVICES,
     DOCS_DIR,
     FABRIC_PAGE,
+    own_staging,
     read_manifest,
     write_atomic,
 )
+from generator.safeio import NotRegularFileError, open_regular, read_regular
 
 
 def intent_files(path: Path) -> list[Path]:
-    """The files an intent path stands for (as generator.intent.loader reads them)."""
+    """The files an intent path stands for (as generator.intent.loader reads them: hidden names,
+    such as an editor's `.#lab.yaml` lock, are not part of an intent)."""
     if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        return sorted(
+            p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and p.is_file()
+        )
     return [path]
 
 
@@ -43,11 +47,12 @@ def intent_digest(path: str | Path) -> str | None:
     None for anything but regular files of sane size (a FIFO, /dev/zero): the loader reports those."""
     digest = hashlib.sha256()
     for file in intent_files(Path(path)):
-        st = os.stat(file)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > _FAST_PATH_BYTES:
+        try:
+            data = read_regular(file, _FAST_PATH_BYTES, follow=True)
+        except NotRegularFileError:
             return None
         label = file.name.encode() if file != Path(path) else b""  # as the loader: names in a directory, no paths
-        digest.update(label + b"\0" + file.read_bytes() + b"\0")
+        digest.update(label + b"\0" + data + b"\0")
     return digest.hexdigest()
 
 
@@ -81,17 +86,21 @@ def input_key(intent: str, code_and_templates: str, avd: bool = False) -> str:
     return hashlib.sha256(f"{intent}:{code_and_templates}:avd={avd}".encode()).hexdigest()
 
 
-def file_sha256(path: Path) -> str | None:
+def file_sha256(path: Path, size: int | None = None) -> str | None:
+    """sha256 of a regular file; None for anything else (absent, a pipe, a link, a device) and,
+    without reading it, for a file that is not `size` bytes long."""
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
+            if size is not None and os.fstat(handle.fileno()).st_size != size:
+                return None
             return hashlib.file_digest(handle, "sha256").hexdigest()
-    except OSError:
+    except (OSError, NotRegularFileError):
         return None
 
 
 def _stat_key(path: Path | str) -> list[int] | None:
     try:
-        st = os.stat(path)
+        st = os.lstat(path)  # a link in place of a config is never the file this build recorded
     except OSError:
         return None
     return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
@@ -135,7 +144,7 @@ def changed_configs(out: Path, manifest: dict[str, Any], trust_stat: bool = True
     if not names:
         return []
     with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
-        digests = pool.map(lambda n: file_sha256(out / f"{n}.cfg"), names, chunksize=64)
+        digests = pool.map(lambda n: file_sha256(out / f"{n}.cfg", devices[n].get("bytes")), names, chunksize=64)
         changed = [name for name, sha in zip(names, digests, strict=True) if sha != devices[name]["sha256"]]
     if not changed:  # every file hashed and right: remember their stat for the next run
         record_verified(out, sorted(devices))
@@ -180,7 +189,7 @@ def up_to_date(
     except OSError:
         return None
     target = Path(os.path.realpath(out))
-    if any(target.parent.glob(f".{target.name}.staging-*")):  # a killed build left one: the build cleans it
+    if own_staging(target, stale_only=False):  # a build runs, or a killed one left its staging: the build cleans it
         return None
     manifest = read_manifest(target)
     if manifest is None or manifest.get("input_key") != key:

@@ -26,7 +26,7 @@ from generator.compile.fingerprint import device_fingerprint, network_digest
 from generator.compile.network import Plan, expand, paused_gc
 from generator.findings import Finding, FindingsError, Location
 from generator.forked import fork_map
-from generator.intent.loader import load_intent
+from generator.intent.loader import check_intent_path, load_intent
 from generator.pipeline import plan_checked
 from generator.progress import ProgressFactory, no_progress
 from generator.render.engine import TEMPLATES, render_device
@@ -332,6 +332,7 @@ def review(
     progress: ProgressFactory = no_progress,
 ) -> Review:
     intent = Path(intent)
+    check_intent_path(intent)  # BAG001 missing, BAG212 a path the system refuses (a name over 255 bytes)
     root = repo_root(intent)
     relpath = intent.resolve().relative_to(root).as_posix()
     base_commit = resolve(root, base_rev)
