@@ -76,8 +76,9 @@ CODES: tuple[Code, ...] = (
     Code(
         "BAG021",
         "error",
-        "address pools overlap, or an IPv6 pool lies in a reserved range",
-        "give every pool its own, non-overlapping prefix",
+        "address pools (link, loopback, management) or fabric prefixes overlap, or one lies in a reserved range "
+        "(0/8, 127/8, multicast, 240/4, IPv6 loopback, IPv4-mapped, link-local, multicast)",
+        "give every pool its own, non-overlapping prefix in private space (10/8, 172.16/12, 192.168/16, fd00::/8)",
     ),
     Code(
         "BAG022",
@@ -227,6 +228,12 @@ CODES: tuple[Code, ...] = (
         "lanes x speed must not exceed port_speed (2x400G or 8x100G on an 800G port)",
     ),
     Code(
+        "BAG224",
+        "error",
+        "two link_overrides name the same switch pair (fabric) or the same BAG switch (inter-region)",
+        "keep one entry per switch pair: only one of them could apply",
+    ),
+    Code(
         "BAG250",
         "error",
         "the IP MTU needs an interface MTU a platform does not accept",
@@ -259,8 +266,47 @@ CODES: tuple[Code, ...] = (
     Code(
         "BAG255",
         "error",
-        "a Junos management interface other than fxp0, em0, em1 or reN:mgmt-0",
-        "use one of those; `system management-instance` moves only them into mgmt_junos",
+        "a management interface that is not a management port of the platform (EOS Management<N>[/<N>], "
+        "IOS XR MgmtEth<R>/RP<N>/CPU<N>/<P>, Junos fxp0, em0, em1 or reN:mgmt-0)",
+        "use the platform's management port (per hardware profile in management.by_hardware); a data port or "
+        "loopback would be moved into the management VRF",
+    ),
+    Code(
+        "BAG256",
+        "warning",
+        "EOS, IOS XR or Junos devices in a region without a management pool get no management address",
+        "set management.ipv4_pool, or the region's addressing.management_ipv4",
+    ),
+    Code(
+        "BAG257",
+        "error",
+        "a management list names the same user or server twice",
+        "list each user and server once; the device would keep only one of them",
+    ),
+    Code(
+        "BAG258",
+        "error",
+        "a local user name the platform keeps for itself (Junos root)",
+        "rename the user; the Junos root password is the first admin user's secret (root-authentication)",
+    ),
+    Code(
+        "BAG259",
+        "error",
+        "Junos devices without an admin user: the config has no root-authentication and cannot be committed",
+        "add a user with role: admin",
+    ),
+    Code(
+        "BAG260",
+        "error",
+        "a user's hashed_secret is a crypt scheme the platform does not take (EOS and IOS XR: $6$ only; "
+        "Junos: $6$ or $5$)",
+        "make a SHA-512 crypt hash: openssl passwd -6",
+    ),
+    Code(
+        "BAG261",
+        "error",
+        "management.gateway is outside the shared management pool, its network or broadcast address, or a device's",
+        "leave gateway out (the pool's first host) or give a free host of the pool",
     ),
     Code(
         "BAG300",

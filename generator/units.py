@@ -11,8 +11,10 @@ import re
 from decimal import Decimal, InvalidOperation
 
 _SUFFIX = {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12, "P": 10**15}
-_SPEED_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGTP]?)(?:bps|b/s|b)?\s*$", re.IGNORECASE)
-_RATIO_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?::\s*(\d+(?:\.\d+)?))?\s*$")
+# ASCII digits and spaces only (re.ASCII): Python's `\d` also takes Arabic-Indic or full-width digits, which
+# no device and no JSON Schema validator reads as numbers.
+_SPEED_RE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGTP]?)(?:bps|b/s|b)?\s*", re.IGNORECASE | re.ASCII)
+_RATIO_RE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(?::\s*([0-9]+(?:\.[0-9]+)?))?\s*", re.ASCII)
 
 
 def parse_bps(text: str | int) -> int:
@@ -23,7 +25,7 @@ def parse_bps(text: str | int) -> int:
         if text < 0:
             raise ValueError("bandwidth cannot be negative")
         return text
-    match = _SPEED_RE.match(str(text))
+    match = _SPEED_RE.fullmatch(str(text))
     if not match:
         raise ValueError(f"'{text}' is not a bandwidth; write it like 100G, 800G or 1.6T")
     try:
@@ -43,7 +45,7 @@ def parse_ratio(text: str | float | int) -> float:
     if isinstance(text, int | float):
         value = float(text)
     else:
-        match = _RATIO_RE.match(text)
+        match = _RATIO_RE.fullmatch(text)
         if not match:
             raise ValueError("is not a ratio; write it like 4.5:1")
         denominator = float(match.group(2) or 1)
@@ -80,6 +82,7 @@ def speed_token(bps: int) -> str:
 # not encourage other scripts' digits even where Python's `\d` admits them.
 
 _DIGITS = "[0-9]+"
+_SPACE = "[ \\t\\n\\v\\f\\r]"  # the loader's ASCII `\s` (ECMA-262's `\s` also takes U+00A0 and other spaces)
 _UNIT = "(?:[Bb][Pp][Ss]|[Bb]/[Ss]|[Bb])?"
 _POSITIVE = "(?:[0-9]*[1-9][0-9]*(?:\\.[0-9]+)?|[0-9]+\\.[0-9]*[1-9][0-9]*)"
 
@@ -97,25 +100,25 @@ def _speed(gap: str) -> str:
 
 def _not_zero(gap: str) -> str:
     """Lookahead refusing a speed that is zero however it is written (0, 0.0G, 00 bps)."""
-    return f"(?![0.]*{gap}[KkMmGgTtPp]?{_UNIT}\\s*$)"
+    return f"(?![0.]*{gap}[KkMmGgTtPp]?{_UNIT}{_SPACE}*$)"
 
 
 def speed_pattern() -> str:
     """A bandwidth string as `parse_bps` accepts it: 800G, 1.6T, 400Gbps, 100 Mb/s."""
-    return "^\\s*" + _speed("\\s*") + "\\s*$"
+    return f"^{_SPACE}*" + _speed(f"{_SPACE}*") + f"{_SPACE}*$"
 
 
 def positive_speed_pattern() -> str:
     """A port or link speed: as `speed_pattern`, but more than nothing."""
-    return "^\\s*" + _not_zero("\\s*") + _speed("\\s*") + "\\s*$"
+    return f"^{_SPACE}*" + _not_zero(f"{_SPACE}*") + _speed(f"{_SPACE}*") + f"{_SPACE}*$"
 
 
 def breakout_pattern() -> str:
     """A breakout string as the intent accepts it: 2x400G (1 to 64 lanes, a speed above zero, no space
     inside the speed)."""
-    return "^\\s*0*(?:[1-9]|[1-5][0-9]|6[0-4])\\s*[xX]\\s*" + _not_zero("") + _speed("") + "\\s*$"
+    return f"^{_SPACE}*0*(?:[1-9]|[1-5][0-9]|6[0-4]){_SPACE}*[xX]{_SPACE}*" + _not_zero("") + _speed("") + f"{_SPACE}*$"
 
 
 def ratio_pattern() -> str:
     """A ratio string as `parse_ratio` accepts it, both sides positive: 4.5:1, 4.5."""
-    return f"^\\s*{_POSITIVE}\\s*(?::\\s*{_POSITIVE})?\\s*$"
+    return f"^{_SPACE}*{_POSITIVE}{_SPACE}*(?::{_SPACE}*{_POSITIVE})?{_SPACE}*$"

@@ -280,8 +280,8 @@ def test_schema_and_loader_both_accept(path: tuple[str | int, ...], value: Any) 
 
 
 # --------------------------------------------------------------------------- the patterns are the parsers' grammar
-# Over ASCII: Python's `\d` and `\s` also admit other scripts' digits and a few more spaces, which the
-# patterns deliberately do not (an editor flags them; see generator/units.py).
+# Both sides take ASCII digits and spaces only: the parsers compile with re.ASCII and the patterns spell
+# their spaces out, since ECMA-262's `\s` also takes U+00A0 (see generator/units.py).
 
 _SPEEDISH = st.text(alphabet="0123456789.GgTtKMmPpbBpsS/ xX:-", max_size=12)
 

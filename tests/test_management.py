@@ -90,7 +90,11 @@ def test_hardware_and_role_settings_override_only_what_they_set(tmp_path: Path, 
     [
         (lambda d: d["management"].update(ipv4_pool="192.168.100.0/29"), "BAG251", "holds 5 devices"),
         (lambda d: d["inter_region"][0].update(macsec_profile="nope"), "BAG253", "'nope' is not defined"),
-        (lambda d: d["management"].update(interface="Management1"), "BAG255", "not a Junos management interface"),
+        (
+            lambda d: d["management"].update(interface="Management1"),
+            "BAG255",
+            "is not a management interface of the junos",
+        ),
         (lambda d: d["management"].update(by_hardware={"nope": {"lldp": False}}), "BAG254", "'nope' does not exist"),
     ],
 )
@@ -121,7 +125,7 @@ def test_user_secrets_are_hashes_or_references(lab_data, write_intent, cli, user
     [
         ("hostname evil\nusername x", "control character"),
         ("banner motd */ x", "comment delimiter"),
-        ("end", "would end the config"),
+        ("end", "would leave config mode or end the config session"),
     ],
 )
 def test_raw_lines_cannot_inject_lines(lab_data, write_intent, cli, line: str, message: str) -> None:

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import ipaddress
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Generic, TypeVar
 
 from generator.catalogue import CATALOGUE
 from generator.compile.ports import lanes_for
 from generator.compile.wiring import fabric_uplink_speed, inter_region_speed
-from generator.findings import Finding, Severity, located
+from generator.findings import Finding, Severity, format_path, located
 from generator.intent.loader import LoadedIntent
-from generator.intent.schema import Hardware, Intent
+from generator.intent.schema import Hardware, Intent, reserved_range
 from generator.units import speed_token
 
 PRIVATE_ASNS = ((64512, 65534), (4200000000, 4294967294))  # RFC 6996
@@ -36,7 +37,8 @@ def finding(
     hint: str = "",
     severity: Severity = Severity.ERROR,
 ) -> Finding:
-    return located(loaded.source, code, path, message, hint, severity)
+    """A located finding; without a hint of its own it carries the catalogue's fix for its code."""
+    return located(loaded.source, code, path, message, hint or CATALOGUE[code].fix, severity)
 
 
 def check_intent(loaded: LoadedIntent) -> list[Finding]:
@@ -49,6 +51,7 @@ def check_intent(loaded: LoadedIntent) -> list[Finding]:
         *_fabric_prefixes(loaded),
         *_references(loaded),
         *_planes(loaded),
+        *_overrides(loaded),
         *_pairs(loaded),
         *_speeds(loaded),
         *_pools(loaded),
@@ -107,35 +110,66 @@ def _breakouts(loaded: LoadedIntent) -> Iterator[Finding]:
 
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+FieldPath = tuple[str | int, ...]
+T = TypeVar("T")
+
+
+class PrefixIndex(Generic[T]):
+    """Prefixes with an item each, answering "which stored prefix overlaps this one?" in constant time.
+
+    CIDR blocks are nested or disjoint, so a prefix overlaps a stored one exactly when the stored one
+    contains it or lies inside it; both are dictionary lookups at the prefix lengths in use (`lengths`:
+    every length that is stored or looked up), so checking n prefixes against each other is linear in n
+    (an intent may list tens of thousands) instead of the n^2 of comparing every pair."""
+
+    def __init__(self, prefixes: Iterable[IPNetwork]) -> None:
+        lengths: dict[int, set[int]] = {4: set(), 6: set()}
+        for prefix in prefixes:
+            lengths[prefix.version].add(prefix.prefixlen)
+        self._lengths = {version: sorted(found) for version, found in lengths.items()}
+        self._exact: dict[tuple[int, int, int], T] = {}  # a stored prefix
+        self._inside: dict[tuple[int, int, int], T] = {}  # a block that contains a stored prefix
+
+    @staticmethod
+    def _key(prefix: IPNetwork, length: int) -> tuple[int, int, int]:
+        return prefix.version, int(prefix.network_address) >> (prefix.max_prefixlen - length), length
+
+    def find(self, prefix: IPNetwork) -> T | None:
+        """The item of the first stored prefix that equals, contains or lies inside `prefix`."""
+        own = self._key(prefix, prefix.prefixlen)
+        found = self._exact.get(own)
+        if found is None:
+            found = self._inside.get(own)
+        if found is None:
+            for length in self._lengths[prefix.version]:
+                if length > prefix.prefixlen:
+                    break
+                found = self._exact.get(self._key(prefix, length))
+                if found is not None:
+                    break
+        return found
+
+    def add(self, prefix: IPNetwork, item: T) -> None:
+        """Store `prefix` (an earlier item at the same prefix or block is kept)."""
+        self._exact.setdefault(self._key(prefix, prefix.prefixlen), item)
+        for length in self._lengths[prefix.version]:
+            if length > prefix.prefixlen:
+                break
+            self._inside.setdefault(self._key(prefix, length), item)
 
 
 def _fabric_prefixes(loaded: LoadedIntent) -> Iterator[Finding]:
     """Every prefix a fabric announces is unique network-wide: two fabrics announcing the same or
-    nested prefixes (in one region or in two) would attract each other's traffic.
-
-    CIDR blocks are nested or disjoint, so a prefix overlaps an earlier one exactly when the earlier one
-    contains it or lies inside it; both are dictionary lookups at the prefix lengths the intent uses
-    (linear in the prefixes: an intent may list tens of thousands)."""
+    nested prefixes (in one region or in two) would attract each other's traffic."""
     entries = [
         (("regions", i, "fabrics", j, "prefixes", k), fabric.name, prefix)
         for i, region in enumerate(loaded.intent.regions)
         for j, fabric in enumerate(region.fabrics)
         for k, prefix in enumerate(fabric.prefixes)
     ]
-    lengths = {v: sorted({p.prefixlen for _, _, p in entries if p.version == v}) for v in (4, 6)}
-    exact: dict[tuple[int, int, int], tuple[tuple[str | int, ...], str, IPNetwork]] = {}  # a stored prefix
-    inside: dict[tuple[int, int, int], tuple[tuple[str | int, ...], str, IPNetwork]] = {}  # contains a stored one
+    index: PrefixIndex[tuple[FieldPath, str, IPNetwork]] = PrefixIndex(p for _, _, p in entries)
     for path, name, prefix in entries:
-        version, bits, address = prefix.version, prefix.max_prefixlen, int(prefix.network_address)
-
-        def key(length: int, version: int = version, bits: int = bits, address: int = address) -> tuple[int, int, int]:
-            return version, address >> (bits - length), length
-
-        other = (
-            exact.get(key(prefix.prefixlen))
-            or inside.get(key(prefix.prefixlen))
-            or next((exact[k] for k in map(key, lengths[version]) if k[2] <= prefix.prefixlen and k in exact), None)
-        )
+        other = index.find(prefix)
         if other is not None:
             other_path, other_fabric, other_prefix = other
             where = loaded.source.locate(other_path)
@@ -147,11 +181,7 @@ def _fabric_prefixes(loaded: LoadedIntent) -> Iterator[Finding]:
                 f"{prefix} {relation} {other_prefix} of fabric {other_fabric}" + (f" ({where})" if where else ""),
                 CATALOGUE["BAG221"].fix,
             )
-        entry = (path, name, prefix)
-        exact.setdefault(key(prefix.prefixlen), entry)
-        for length in lengths[version]:
-            if length <= prefix.prefixlen:
-                inside.setdefault(key(length), entry)
+        index.add(prefix, (path, name, prefix))
 
 
 def _names(loaded: LoadedIntent) -> Iterator[Finding]:
@@ -218,6 +248,7 @@ def _references(loaded: LoadedIntent) -> Iterator[Finding]:
                     "BAG011",
                     ("inter_region", k, "link_overrides", m, "region"),
                     f"region '{over.region}' is not part of this pair ({' / '.join(pair.between)})",
+                    f"name one of {' or '.join(pair.between)}",
                 )
 
 
@@ -307,6 +338,33 @@ def _planes(loaded: LoadedIntent) -> Iterator[Finding]:
                 )
 
 
+def _overrides(loaded: LoadedIntent) -> Iterator[Finding]:
+    """One override per switch pair (fabric) or BAG switch (inter-region): with two, one silently wins."""
+    intent = loaded.intent
+    lists: list[tuple[FieldPath, list[tuple[object, ...]], str]] = []
+    for i, region in enumerate(intent.regions):
+        for j, fabric in enumerate(region.fabrics):
+            keys: list[tuple[object, ...]] = [(o.plane, o.fabric_switch, o.bag_switch) for o in fabric.link_overrides]
+            lists.append(
+                (("regions", i, "fabrics", j, "link_overrides"), keys, "plane {} fabric switch {} BAG switch {}")
+            )
+    for k, pair in enumerate(intent.inter_region):
+        pair_keys: list[tuple[object, ...]] = [(o.region, o.plane, o.switch) for o in pair.link_overrides]
+        lists.append((("inter_region", k, "link_overrides"), pair_keys, "region {} plane {} switch {}"))
+    for base, keys, what in lists:
+        first: dict[tuple[object, ...], int] = {}
+        for n, key in enumerate(keys):
+            if key in first:
+                yield finding(
+                    loaded,
+                    "BAG224",
+                    (*base, n),
+                    f"{what.format(*key)} is overridden twice (also {format_path((*base, first[key]))})",
+                    "keep one entry with the link count you mean",
+                )
+            first.setdefault(key, n)
+
+
 def _pairs(loaded: LoadedIntent) -> Iterator[Finding]:
     intent = loaded.intent
     regions = {r.name: r for r in intent.regions}
@@ -314,7 +372,13 @@ def _pairs(loaded: LoadedIntent) -> Iterator[Finding]:
     for k, pair in enumerate(intent.inter_region):
         a, b = pair.between
         if a == b:
-            yield finding(loaded, "BAG014", ("inter_region", k, "between"), f"a region cannot pair with itself ({a})")
+            yield finding(
+                loaded,
+                "BAG014",
+                ("inter_region", k, "between"),
+                f"a region cannot pair with itself ({a})",
+                "name two different regions in between",
+            )
             continue
         key = frozenset(pair.between)
         if key in seen:
@@ -349,6 +413,7 @@ def _pairs(loaded: LoadedIntent) -> Iterator[Finding]:
                     ("inter_region", k, "spread_width"),
                     f"spread_width {pair.spread_width} exceeds the {rb.planes * rb.switches_per_plane} "
                     f"BAG switches of {b}",
+                    f"use at most {rb.planes * rb.switches_per_plane}, or leave spread_width out",
                 )
 
 
@@ -404,68 +469,110 @@ def _speeds(loaded: LoadedIntent) -> Iterator[Finding]:
                 )
 
 
-def _pools(loaded: LoadedIntent) -> Iterator[Finding]:
-    intent = loaded.intent
-    pools: list[tuple[tuple[str | int, ...], ipaddress.IPv4Network | ipaddress.IPv6Network]] = []
+def address_pools(intent: Intent) -> list[tuple[FieldPath, IPNetwork]]:
+    """Every address pool of the intent with the field it is written in: the shared management pool
+    (when a region draws from it), then each region's link, loopback and management pools, then each
+    region pair's link pools."""
+    pools: list[tuple[FieldPath, IPNetwork]] = []
+    m = intent.management
+    if m is not None and m.ipv4_pool is not None and any(r.addressing.management_ipv4 is None for r in intent.regions):
+        pools.append((("management", "ipv4_pool"), m.ipv4_pool))
     for i, region in enumerate(intent.regions):
-        a = region.addressing
-        base = ("regions", i, "addressing")
-        if not a.p2p_ipv4 and not a.p2p_ipv6:
-            yield finding(
-                loaded,
-                "BAG020",
-                base,
-                f"region {region.name} has no p2p pool, so its links get no addresses",
-                "set p2p_ipv4 and/or p2p_ipv6",
-            )
-        for key in ("p2p_ipv4", "p2p_ipv6", "loopback_ipv4", "loopback_ipv6"):
-            net = getattr(a, key)
+        for key in ("p2p_ipv4", "p2p_ipv6", "loopback_ipv4", "loopback_ipv6", "management_ipv4"):
+            net = getattr(region.addressing, key)
             if net is not None:
-                pools.append(((*base, key), net))
+                pools.append((("regions", i, "addressing", key), net))
     for k, pair in enumerate(intent.inter_region):
-        base = ("inter_region", k, "addressing")
-        if not pair.addressing.p2p_ipv4 and not pair.addressing.p2p_ipv6:
-            yield finding(loaded, "BAG020", base, "this region pair has no p2p pool", "set p2p_ipv4 and/or p2p_ipv6")
         for key in ("p2p_ipv4", "p2p_ipv6"):
             net = getattr(pair.addressing, key)
             if net is not None:
-                pools.append(((*base, key), net))
+                pools.append((("inter_region", k, "addressing", key), net))
+    return pools
+
+
+_RESERVED_HINT = "use private space (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16) or a ULA (fd00::/8)"
+
+
+def _pools(loaded: LoadedIntent) -> Iterator[Finding]:
+    """Pools are disjoint from each other and from every fabric prefix, and none lies in a reserved range.
+
+    Overlaps are found with a PrefixIndex (linear in the pools: a mesh of 120 regions has 7,000 pair pools);
+    a pool is reported once, at the pool written after the one it overlaps."""
+    intent = loaded.intent
+    for i, region in enumerate(intent.regions):
+        if not region.addressing.p2p_ipv4 and not region.addressing.p2p_ipv6:
+            yield finding(
+                loaded,
+                "BAG020",
+                ("regions", i, "addressing"),
+                f"region {region.name} has no p2p pool, so its links get no addresses",
+                "set p2p_ipv4 and/or p2p_ipv6",
+            )
+    for k, pair in enumerate(intent.inter_region):
+        if not pair.addressing.p2p_ipv4 and not pair.addressing.p2p_ipv6:
+            yield finding(
+                loaded,
+                "BAG020",
+                ("inter_region", k, "addressing"),
+                "this region pair has no p2p pool",
+                "set p2p_ipv4 and/or p2p_ipv6",
+            )
+    pools = address_pools(intent)
+    prefixes = [
+        (("regions", i, "fabrics", j, "prefixes", k), prefix)
+        for i, region in enumerate(intent.regions)
+        for j, fabric in enumerate(region.fabrics)
+        for k, prefix in enumerate(fabric.prefixes)
+    ]
+    index: PrefixIndex[tuple[FieldPath, IPNetwork]] = PrefixIndex(net for _, net in [*pools, *prefixes])
     for path, net in pools:
-        if net.version == 6 and (
-            net.subnet_of(ipaddress.IPv6Network("::/96")) or net.overlaps(ipaddress.IPv6Network("::ffff:0:0/96"))
-        ):
+        reserved = reserved_range(net)
+        if reserved is not None:
             yield finding(
                 loaded,
                 "BAG021",
                 path,
-                f"{net} lies in the IPv4-compatible/mapped range",
-                "use a ULA (fd00::/8) or global prefix",
+                f"{net} overlaps the reserved range {reserved[0]} ({reserved[1]})",
+                _RESERVED_HINT,
             )
         limit = 31 if net.version == 4 else 127
         if str(path[-1]).startswith("p2p") and net.prefixlen > limit:
-            yield finding(loaded, "BAG020", path, f"{net} cannot hold a single /{limit} link")
-    for x in range(len(pools)):
-        for y in range(x + 1, len(pools)):
-            (pa, na), (pb, nb) = pools[x], pools[y]
-            if na.version == nb.version and na.overlaps(nb):
-                yield finding(
-                    loaded,
-                    "BAG021",
-                    pb,
-                    f"{nb} overlaps {na} ({'.'.join(map(str, pa))})",
-                    "every pool must be disjoint from every other pool",
-                )
-    for i, region in enumerate(intent.regions):
-        for j, fabric in enumerate(region.fabrics):
-            for k, prefix in enumerate(fabric.prefixes):
-                for _path, net in pools:
-                    if prefix.version == net.version and prefix.overlaps(net):
-                        yield finding(
-                            loaded,
-                            "BAG021",
-                            ("regions", i, "fabrics", j, "prefixes", k),
-                            f"fabric prefix {prefix} overlaps the pool {net}",
-                        )
+            yield finding(
+                loaded,
+                "BAG020",
+                path,
+                f"{net} cannot hold a single /{limit} link",
+                f"use a /{limit} or shorter prefix (one link needs a /{limit})",
+            )
+        other = index.find(net)
+        if other is not None:
+            yield finding(
+                loaded,
+                "BAG021",
+                path,
+                f"{net} overlaps {other[1]} ({format_path(other[0])})",
+                "every pool must be disjoint from every other pool",
+            )
+        index.add(net, (path, net))
+    for path, prefix in prefixes:
+        reserved = reserved_range(prefix)
+        if reserved is not None:
+            yield finding(
+                loaded,
+                "BAG021",
+                path,
+                f"fabric prefix {prefix} overlaps the reserved range {reserved[0]} ({reserved[1]})",
+                _RESERVED_HINT,
+            )
+        other = index.find(prefix)
+        if other is not None:
+            yield finding(
+                loaded,
+                "BAG021",
+                path,
+                f"fabric prefix {prefix} overlaps the pool {other[1]} ({format_path(other[0])})",
+                "a fabric announces its own prefixes: keep them apart from the link, loopback and management pools",
+            )
 
 
 def _private(asn: int) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
+from generator.catalogue import CATALOGUE
 from generator.findings import Finding
 from generator.model import Network
 
@@ -19,7 +20,7 @@ def check_network(network: Network) -> list[Finding]:
 
 
 def _at(device: str, code: str, message: str) -> Finding:
-    return Finding(code, message, device=device)
+    return Finding(code, message, hint=CATALOGUE[code].fix, device=device)
 
 
 def _unique(network: Network) -> Iterator[Finding]:

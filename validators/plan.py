@@ -10,10 +10,12 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 
+from generator.catalogue import CATALOGUE
 from generator.compile.network import Plan
 from generator.compile.policy import TOWARD_BAG
 from generator.findings import Finding, Severity
 from generator.intent.loader import LoadedIntent
+from generator.units import format_bps
 from generator.validators.intent import finding
 
 IOSXR_TRANSITIVE_LBW = (25, 1, 1)  # IOS-XR handles only non-transitive link bandwidth before 25.1.1
@@ -107,7 +109,7 @@ def _link_bandwidth(loaded: LoadedIntent, p: Plan) -> Iterator[Finding]:
                 loaded,
                 "BAG051",
                 ("link_bandwidth", "frr_unit"),
-                f"with 1 encoded Mbps = {scale.unit_bps // 10**6} Mbps the largest value is "
+                f"with 1 encoded Mbps = {format_bps(scale.unit_bps, 3)} the largest value is "
                 f"{scale.max_value_units:.0f} and the largest sum {scale.max_sum_units:.0f}; "
                 f"{' and '.join(limits.by)} can set at most {limits.value:.0f} and decode sums only below "
                 f"{limits.total:.0f}",
@@ -119,7 +121,8 @@ def _link_bandwidth(loaded: LoadedIntent, p: Plan) -> Iterator[Finding]:
                 "BAG051",
                 ("link_bandwidth", "frr_unit"),
                 f"link speeds are not whole multiples of the link-bandwidth unit "
-                f"({scale.unit_bps // 10**6} Mbps); values are rounded and weights may be off slightly",
+                f"({format_bps(scale.unit_bps, 3)}); values are rounded and weights may be off slightly",
+                "set frr_unit to a speed every link speed is a whole multiple of (e.g. 100M), or auto",
                 severity=Severity.WARNING,
             )
     for name, hw in intent.hardware.items():
@@ -147,5 +150,8 @@ def _injection(p: Plan) -> Iterator[Finding]:
         ):
             if _UNSAFE.search(value):
                 yield Finding(
-                    "BAG060", f"{field} {value!r} contains a character that could alter the config", device=name
+                    "BAG060",
+                    f"{field} {value!r} contains a character that could alter the config",
+                    hint=CATALOGUE["BAG060"].fix,
+                    device=name,
                 )

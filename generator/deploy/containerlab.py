@@ -378,7 +378,7 @@ def _scalar(value: Any) -> str:
 
 
 def _key(key: str) -> str:
-    if not _PLAIN_KEY.match(key):
+    if not _PLAIN_KEY.fullmatch(key):
         raise ValueError(f"not a plain key: {key!r}")
     return key
 

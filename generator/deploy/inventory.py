@@ -22,8 +22,9 @@ from typing import Any
 import yaml
 
 from generator.errors import UsageError
+from generator.intent.schema import CREDENTIAL_ENVS
 
-USERNAME_ENV, PASSWORD_ENV = "BAG_DEVICE_USERNAME", "BAG_DEVICE_PASSWORD"
+USERNAME_ENV, PASSWORD_ENV = CREDENTIAL_ENVS  # never a secret reference of the intent (schema.EnvVar)
 
 
 class InventoryError(UsageError):

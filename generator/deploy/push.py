@@ -33,6 +33,7 @@ from generator.deploy.engine import DEFAULT_WORKERS, Fleet, StepProgress, fleet
 from generator.deploy.inventory import InventoryError, load_inventory
 from generator.deploy.kernel import kernel_table
 from generator.intent.loader import load_intent
+from generator.intent.schema import CREDENTIAL_ENVS
 from generator.model import Device
 from generator.pipeline import plan_checked
 from generator.render.build import build
@@ -98,6 +99,10 @@ def resolve_secrets(config: str) -> str:
 
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
+        if name in CREDENTIAL_ENVS:  # the intent refuses them (BAG002); a hand-edited config must not either
+            raise CheckFailedError(
+                "-", "secrets", f"{name} is the push account's own credential and is never written into a config"
+            )
         if name not in os.environ:
             raise CheckFailedError("-", "secrets", f"environment variable {name} is not set")
         secret = os.environ[name]

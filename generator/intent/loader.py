@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from generator.catalogue import CATALOGUE
 from generator.findings import Finding, InputError, Location
 from generator.intent import schema
 from generator.intent.schema import Intent
@@ -89,7 +90,15 @@ def _construct(node: yaml.Node, path: Path_, file: str, smap: SourceMap, errors:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                errors.append(Finding("BAG001", "mapping keys must be plain words", path, _mark(key_node, file)))
+                errors.append(
+                    Finding(
+                        "BAG001",
+                        "mapping keys must be plain words",
+                        path,
+                        _mark(key_node, file),
+                        "write a plain key such as `name:`, not a list or a mapping",
+                    )
+                )
                 continue
             key = key_node.value
             if key == "<<":
@@ -223,7 +232,15 @@ def _prescan(text: str, display: str, errors: list[Finding]) -> bool:
                     )
                     return False
             if nodes > MAX_NODES:
-                errors.append(Finding("BAG210", f"more than {MAX_NODES:,} values (the limit for an intent)", (), where))
+                errors.append(
+                    Finding(
+                        "BAG210",
+                        f"more than {MAX_NODES:,} values (the limit for an intent)",
+                        (),
+                        where,
+                        "an intent describes a network in kilobytes; remove generated content",
+                    )
+                )
                 return False
     except yaml.YAMLError:
         return True  # compose reports syntax errors with their position
@@ -326,7 +343,7 @@ def _read_document(raw: bytes, display: str, smap: SourceMap, errors: list[Findi
         )
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - composer errors are marked
-        errors.append(Finding("BAG001", f"YAML error: {exc}", (), Location(display, 1, 1)))
+        errors.append(Finding("BAG001", f"YAML error: {exc}", (), Location(display, 1, 1), CATALOGUE["BAG001"].fix))
         return None
     if node is None:
         errors.append(
@@ -344,7 +361,15 @@ def _read_document(raw: bytes, display: str, smap: SourceMap, errors: list[Findi
     file_map = SourceMap()
     data = _construct(node, (), display, file_map, errors)
     if not isinstance(data, dict):
-        errors.append(Finding("BAG001", "the top level must be a mapping of keys to values", (), _mark(node, display)))
+        errors.append(
+            Finding(
+                "BAG001",
+                "the top level must be a mapping of keys to values",
+                (),
+                _mark(node, display),
+                "an intent is a mapping with at least name, hardware and regions (`bag example lab` writes one)",
+            )
+        )
         return None
     smap.positions.update(file_map.positions)
     smap.key_positions.update(file_map.key_positions)
@@ -406,9 +431,29 @@ _HINTS = {
     "extra_forbidden": "remove it, or check its spelling against `python -m generator schema`",
     "missing": "add this field; `python -m generator schema` lists every field",
     "int_parsing": "write a whole number",
-    "int_type": "write a whole number",
+    "int_type": "write a whole number, unquoted (not true/false, not a decimal)",
+    "int_from_float": "write a whole number",
     "bool_parsing": "write true or false",
-    "bool_type": "write true or false",
+    "bool_type": "write true or false, unquoted",
+    "string_type": "write text (quote it if YAML would read it as a number or a boolean)",
+    "bandwidth": "write bits per second like 800G, 1.6T, 400Gbps or an integer such as 800000000000",
+    "breakout": "write LANESxSPEED like 2x400G, or {lanes: 2, speed: 400G}",
+    "prefix_type": "write the prefix as text, e.g. 10.0.0.0/16 or fd00::/48",
+    "address_type": "write the address as text, e.g. 192.0.2.1",
+    "ip_zone": "remove the '%' and what follows it: pools, prefixes and server addresses have no zone",
+    "reserved_address": "use the server's or gateway's unicast address",
+    "ip_v4_address": "write an IPv4 address like 192.0.2.1",
+    "text_spaces": "remove the spaces at the start and end, or leave the field out",
+    "text_too_long": "shorten it to at most 120 characters",
+    "credential_env": "use a variable of its own for this secret, e.g. BAG_ADMIN_SECRET_HASH",
+    "hashed_secret": "e.g. hashed_secret: $(openssl passwd -6), or secret_env: NAME to read it at push time",
+    "invalid_vrf": "e.g. vrf: MGMT",
+    "raw_line": "write one complete config line (Junos: one statement with its braces); the generator itself "
+    "opens and closes the config",
+    "user_secret": "give the user either hashed_secret or secret_env",
+    "timers": "raise hold to at least 3 x keepalive",
+    "greater_than": "raise the value",
+    "finite_number": "write a finite number",
     "ip_v4_network": "write an IPv4 prefix with its host bits zero, e.g. 10.0.0.0/16",
     "ip_v6_network": "write an IPv6 prefix with its host bits zero, e.g. fd00::/48",
     "literal_error": "use one of the listed values",
@@ -452,8 +497,13 @@ def _data_path(loc: tuple[str | int, ...], data: Any, missing: bool) -> Path_:
     return tuple(path)
 
 
-# Errors whose input must never be repeated back (it may be a secret written where a reference belongs).
-_SECRET_ERRORS = {"invalid_env"}
+# Errors whose input must never be repeated back (it may be a secret written where a reference belongs),
+# and the same for every error of a secret-bearing field (hashed_secret, *_env), whatever its type.
+_SECRET_ERRORS = {"invalid_env", "hashed_secret"}
+
+
+def _secret(path: Path_) -> bool:
+    return any(isinstance(part, str) and part in schema.secret_fields() for part in path)
 
 
 def _pydantic_errors(exc: ValidationError, smap: SourceMap, data: Any) -> list[Finding]:
@@ -477,15 +527,16 @@ def _pydantic_errors(exc: ValidationError, smap: SourceMap, data: Any) -> list[F
         else:
             given = err.get("input")
             if (
-                etype not in ("config_injection", "invalid_name", *_SECRET_ERRORS)
+                etype not in ("config_injection", "raw_line", "invalid_name", *_SECRET_ERRORS)
+                and not _secret(loc)
                 and isinstance(given, str | int | float | bool)
                 and len(str(given)) < 60
             ):
                 got = shown(given) if isinstance(given, str) else repr(given)
                 message = f"{message} (got {got})"
             where = smap.locate(loc)
-        code = "BAG060" if etype == "config_injection" else "BAG002"
-        errors.append(Finding(code, message, loc, where, hint))
+        code = "BAG060" if etype in ("config_injection", "raw_line") else "BAG002"
+        errors.append(Finding(code, message, loc, where, hint or CATALOGUE[code].fix))
     # several union branches report the same spot; keep the first message per path and code
     seen: set[tuple[Path_, str]] = set()
     unique = []
@@ -549,9 +600,21 @@ def load_intent(path: str | Path) -> LoadedIntent:
         files = intent_files(root)
     except OSError as exc:
         where = Location(str(root), 0, 0)
-        raise IntentLoadError([Finding("BAG212", f"cannot list the directory: {exc.strerror}", (), where)]) from None
+        raise IntentLoadError(
+            [Finding("BAG212", f"cannot list the directory: {exc.strerror}", (), where, _READ_HINT)]
+        ) from None
     if not files:
-        raise IntentLoadError([Finding("BAG001", "no .yaml files in this directory", (), Location(str(root), 0, 0))])
+        raise IntentLoadError(
+            [
+                Finding(
+                    "BAG001",
+                    "no .yaml files in this directory",
+                    (),
+                    Location(str(root), 0, 0),
+                    "put the intent's .yaml (or .yml) files in it, or pass an intent file",
+                )
+            ]
+        )
     errors: list[Finding] = []
     documents: list[tuple[str, dict[str, Any], SourceMap]] = []
     digest = hashlib.sha256()

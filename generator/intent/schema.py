@@ -7,8 +7,10 @@ string which can reach a device config could add a config line.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
+import typing
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -20,12 +22,15 @@ from pydantic import (
     Field,
     GetJsonSchemaHandler,
     PlainSerializer,
+    StrictBool,
     WithJsonSchema,
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
+from pydantic.types import Strict as StrictType
 from pydantic_core import CoreSchema, PydanticCustomError
 
+from generator.platforms import PLATFORMS
 from generator.textsafety import CONFIG_SEQUENCES, CONFIG_SPECIALS, config_problem, describe_char, shown
 from generator.units import (
     breakout_pattern,
@@ -39,11 +44,15 @@ from generator.units import (
 
 # --------------------------------------------------------------------------- safe strings
 # Every string field of the intent is a Name, Text or EnvVar: the config rule of generator.textsafety
-# applies here, where intent strings enter, so no template needs to escape anything.
+# applies here, where intent strings enter, so no template needs to escape anything. Patterns are
+# written once, anchored for JSON Schema (ECMA-262, where `$` is the end of the text) and always applied
+# with `fullmatch` in Python, where `$` also matches before a final line break ("TK\n" from a YAML block
+# scalar would otherwise pass and break its config line in two).
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$|^[a-z]$")
 # The Text rule of generator.textsafety as a pattern that means the same in Python and in JSON Schema
-# (ECMA-262): printable ASCII, none of the config specials, no Junos comment delimiter.
+# (ECMA-262): printable ASCII, none of the config specials, no Junos comment delimiter, and no space at
+# either end (a device keeps, drops or chokes on it: `snmp-server location ` is an incomplete command).
 _TEXT_PATTERN = (
     "^(?!.*["
     + "".join("\\" + c if c in "\\]^-" else c for c in CONFIG_SPECIALS)
@@ -51,9 +60,22 @@ _TEXT_PATTERN = (
     + "(?!.*(?:"
     + "|".join(seq.replace("*", "\\*") for seq in CONFIG_SEQUENCES)
     + "))"
+    + "(?! )(?!.* $)"
     + "[\\x20-\\x7e]*$"
 )
 _ENV_RE = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+# The generator's own device credentials (generator.deploy.inventory): a secret reference to them would
+# write the push account's password into every device config.
+CREDENTIAL_ENVS = ("BAG_DEVICE_USERNAME", "BAG_DEVICE_PASSWORD")
+
+
+@dataclass(frozen=True)
+class SecretValue:
+    """Marks a type whose value is a secret or may be one (a password written where a variable name
+    belongs): no message ever repeats it (see `secret_fields`)."""
+
+
+SECRET = SecretValue()
 
 
 def _reject_injection(value: str) -> None:
@@ -65,7 +87,7 @@ def _reject_injection(value: str) -> None:
 
 def _check_name(value: str) -> str:
     _reject_injection(value)
-    if len(value) > 24 or not _NAME_RE.match(value):
+    if len(value) > 24 or not _NAME_RE.fullmatch(value):
         raise PydanticCustomError(
             "invalid_name",
             "{value} is not a valid name: use 1-24 lowercase letters, digits and '-', "
@@ -79,17 +101,29 @@ def _check_text(value: str) -> str:
     _reject_injection(value)
     if len(value) > 120:
         raise PydanticCustomError("text_too_long", "is longer than 120 characters", {})
+    if value != value.strip():
+        raise PydanticCustomError(
+            "text_spaces",
+            "is blank" if not value.strip() else "starts or ends with a space",
+            {},
+        )
     return value
 
 
 def _check_env(value: str) -> str:
-    if not _ENV_RE.match(value):
+    if not _ENV_RE.fullmatch(value):
         # the value is never repeated: what was written here may be the password itself
         raise PydanticCustomError(
             "invalid_env",
             "is not an environment variable name (use A-Z, 0-9 and '_'); write the NAME of the variable "
             "that holds the password, never the password itself",
             {},
+        )
+    if value in CREDENTIAL_ENVS:
+        raise PydanticCustomError(
+            "credential_env",
+            "names {value}, the generator's own device credential: push would write it into device configs",
+            {"value": value},
         )
     return value
 
@@ -108,12 +142,14 @@ def _ratio(value: Any) -> float:
         raise PydanticCustomError("ratio", str(exc), {}) from exc
 
 
+# A crypt(3) hash: SHA-512 `$6$`, SHA-256 `$5$` or yescrypt `$y$`. Which of them a platform takes is
+# `CRYPT_SCHEMES` of its module (generator.platforms), checked per device by generator.validators.system.
 _CRYPT_RE = re.compile(r"^\$(6|5|y)\$[A-Za-z0-9./$=]{8,200}$")
 
 
 def _check_crypt(value: str) -> str:
-    """A crypt(3) hash (sha512 `$6$`, sha256 `$5$`, yescrypt `$y$`): never a clear-text password."""
-    if not _CRYPT_RE.match(value):
+    """A crypt(3) hash: never a clear-text password (and never repeated in a message)."""
+    if not _CRYPT_RE.fullmatch(value):
         raise PydanticCustomError(
             "hashed_secret",
             "is not a crypt hash; give a SHA-512 crypt string like '$6$salt$hash' "
@@ -123,41 +159,132 @@ def _check_crypt(value: str) -> str:
     return value
 
 
-def _check_raw_line(value: str) -> str:
-    """A raw config line: printable ASCII on one line (braces, ';' and '!' are allowed: they are the
-    syntax of the line), no comment delimiters, and no `end` (which would close the config early on
-    EOS, IOS XR and FRR)."""
+def _junos_statement_problem(value: str) -> str | None:
+    """Why a one-line Junos statement could change more than itself: a brace closed before it was
+    opened (which ends the enclosing statement), a brace or quote left open (which swallows the lines
+    after it), or a `#` comment outside quotes (which hides the rest of the line, closing braces too)."""
+    depth, quoted, escaped = 0, False, False
+    for char in value:
+        if quoted:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+        elif char == "#":
+            return "has '#' outside a quoted string, which starts a Junos comment that could hide a closing brace"
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return "closes a brace it did not open, which would end the statement around it"
+    if quoted:
+        return "has an unbalanced '\"', which would swallow the lines after it into a string"
+    if depth:
+        return "has unbalanced braces, which would swallow the lines after it into a block"
+    return None
+
+
+def _raw_problem(value: str, platform: str) -> str | None:
+    """Why `value` cannot be a raw line of `platform`, or None. A raw line is printable ASCII on one line
+    (braces, ';' and '!' are allowed: they are the syntax of the line), without comment delimiters, and
+    never a command that ends config mode or acts on the config session (`end`, `exit`, `abort`,
+    `commit`, in any case or abbreviation: the rest of a replace would run outside config mode, or the
+    session NAPALM opened would be committed or dropped half-way). A Junos line is a statement in brace
+    form: braces nest, quotes close, and no `#` comment could swallow a closing brace."""
     bad = next((c for c in value if not " " <= c <= "~"), None)
     if bad is not None:
-        raise PydanticCustomError(
-            "config_injection",
-            "contains {char}: a raw line is one line of printable ASCII (line breaks, control and non-ASCII "
-            "characters could add or hide a config line)",
-            {"char": describe_char(bad)},
+        return (
+            f"contains {describe_char(bad)}: a raw line is one line of printable ASCII (line breaks, control and "
+            "non-ASCII characters could add or hide a config line)"
         )
     if any(token in value for token in CONFIG_SEQUENCES):
-        raise PydanticCustomError(
-            "config_injection", "contains a comment delimiter ('/*' or '*/'), which could hide config lines", {}
+        return "contains a comment delimiter ('/*' or '*/'), which could hide config lines"
+    if len(value) > 400:
+        return "is longer than 400 characters"
+    words = value.split()
+    if not words:
+        return "is blank"
+    first = words[0].lower()
+    ending = next((word for word in PLATFORMS[platform].RAW_REFUSED_COMMANDS if word.startswith(first)), None)
+    if ending is not None:
+        return (
+            f"starts with {shown(words[0], 30)}, which {platform} reads as `{ending}`: it would leave config mode "
+            "or end the config session before the rest of the config is applied"
         )
-    if value.strip() in ("end", "exit-address-family") or len(value) > 400:
-        raise PydanticCustomError(
-            "config_injection",
-            "{value} would end the config or a block early, or is too long",
-            {"value": shown(value, 30)},
-        )
-    return value
+    if PLATFORMS[platform].RAW_BRACE_STATEMENTS:
+        return _junos_statement_problem(value)
+    return None
+
+
+def _raw_line(platform: str) -> Any:
+    def check(value: str) -> str:
+        problem = _raw_problem(value, platform)
+        if problem:
+            raise PydanticCustomError("raw_line", problem.replace("{", "{{").replace("}", "}}"), {})
+        return value
+
+    return AfterValidator(check)
 
 
 _VRF_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
 
 
 def _check_vrf(value: str) -> str:
-    if not _VRF_RE.match(value) or value.lower() in ("default", "all"):
+    if not _VRF_RE.fullmatch(value) or value.lower() in ("default", "all"):
         raise PydanticCustomError(
             "invalid_vrf",
-            "'{value}' is not a usable VRF name: 1-32 letters, digits, '_' or '-', starting with a letter, "
+            "is not a usable VRF name: 1-32 letters, digits, '_' or '-', starting with a letter, "
             "and not 'default' or 'all'",
-            {"value": value},
+            {},
+        )
+    return value
+
+
+# --------------------------------------------------------------------------- addresses
+# Ranges no pool, prefix or server address may use: a device would refuse them or never route them.
+# Addresses (servers, gateway) are refused here; pools and fabric prefixes by BAG021, which names the pool.
+RESERVED_RANGES: tuple[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, str], ...] = (
+    (ipaddress.IPv4Network("0.0.0.0/8"), "'this network', RFC 1122"),
+    (ipaddress.IPv4Network("127.0.0.0/8"), "loopback"),
+    (ipaddress.IPv4Network("224.0.0.0/4"), "multicast"),
+    (ipaddress.IPv4Network("240.0.0.0/4"), "class E and broadcast, RFC 1112"),
+    (ipaddress.IPv6Network("::/96"), "unspecified, loopback and IPv4-compatible"),
+    (ipaddress.IPv6Network("::ffff:0:0/96"), "IPv4-mapped"),
+    (ipaddress.IPv6Network("fe80::/10"), "link-local"),
+    (ipaddress.IPv6Network("ff00::/8"), "multicast"),
+)
+
+
+def reserved_range(
+    net: ipaddress.IPv4Network | ipaddress.IPv6Network,
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, str] | None:
+    """The first reserved range `net` overlaps, with its name."""
+    return next(((r, name) for r, name in RESERVED_RANGES if r.version == net.version and r.overlaps(net)), None)
+
+
+def _no_zone(value: Any) -> Any:
+    """Python's ipaddress takes an IPv6 zone ID (`fe80::1%eth0`) with any text after the '%', line breaks
+    included; a zone names a host's interface and is never part of a pool, prefix or server address."""
+    address = value.network_address if isinstance(value, ipaddress.IPv6Network) else value
+    if getattr(address, "scope_id", None) is not None:
+        raise PydanticCustomError(
+            "ip_zone", "has an IPv6 zone ID (the '%...' part), which is no part of a prefix or address", {}
+        )
+    return value
+
+
+def _host_address(value: ipaddress.IPv4Address) -> ipaddress.IPv4Address:
+    found = reserved_range(ipaddress.IPv4Network(value))
+    if found is not None:
+        raise PydanticCustomError(
+            "reserved_address",
+            "{value} is in the reserved range {range} ({name}), not a server or gateway address",
+            {"value": str(value), "name": found[1], "range": str(found[0])},
         )
     return value
 
@@ -197,8 +324,8 @@ _NAME_JSON = _string(
 )
 _TEXT_JSON = _string(
     _TEXT_PATTERN,
-    "contains a character that could alter a device config: no quotes, braces, ';', '#', '!', '$', "
-    "backslashes or control characters",
+    "contains a character that could alter a device config, or a space at either end: no quotes, braces, ';', "
+    "'#', '!', '$', backslashes or control characters",
     maxLength=120,
 )
 _ENV_JSON = _string(
@@ -245,7 +372,11 @@ _VRF_JSON = _string(
 _CRYPT_JSON = _string(
     _CRYPT_RE.pattern, "not a crypt hash: give a SHA-512 crypt string like $6$salt$hash (openssl passwd -6)"
 )
-_RAW_JSON = {"type": "string", "maxLength": 400, "description": "one printable config line, no comment delimiters"}
+_RAW_JSON = {
+    "type": "string",
+    "maxLength": 400,
+    "description": "one printable config line, no comment delimiters, never a command that ends config mode",
+}
 _IPV4_ADDR_JSON = _string(f"^{_IPV4}$", "not an IPv4 address: write it like 192.0.2.1", examples=["192.0.2.1"])
 
 
@@ -261,16 +392,18 @@ class StringForm:
 
 Name = Annotated[str, AfterValidator(_check_name), WithJsonSchema(_NAME_JSON)]
 Text = Annotated[str, AfterValidator(_check_text), WithJsonSchema(_TEXT_JSON)]
-EnvVar = Annotated[str, AfterValidator(_check_env), WithJsonSchema(_ENV_JSON)]
+EnvVar = Annotated[str, AfterValidator(_check_env), WithJsonSchema(_ENV_JSON), SECRET]
 Bandwidth = Annotated[
     int, BeforeValidator(_bps), PlainSerializer(speed_token, return_type=str), WithJsonSchema(_BANDWIDTH_JSON)
 ]
 Ratio = Annotated[float, BeforeValidator(_ratio), WithJsonSchema(_RATIO_JSON)]
 VrfName = Annotated[str, AfterValidator(_check_vrf), WithJsonSchema(_VRF_JSON)]
-HashedSecret = Annotated[str, AfterValidator(_check_crypt), WithJsonSchema(_CRYPT_JSON)]
-RawLine = Annotated[str, AfterValidator(_check_raw_line), WithJsonSchema(_RAW_JSON)]
-IPv4Addr = Annotated[ipaddress.IPv4Address, PlainSerializer(str, return_type=str), WithJsonSchema(_IPV4_ADDR_JSON)]
-PositiveInt = Annotated[int, Field(ge=1)]
+HashedSecret = Annotated[str, AfterValidator(_check_crypt), WithJsonSchema(_CRYPT_JSON), SECRET]
+EosRawLine = Annotated[str, _raw_line("eos"), WithJsonSchema(_RAW_JSON)]
+FrrRawLine = Annotated[str, _raw_line("frr"), WithJsonSchema(_RAW_JSON)]
+IosxrRawLine = Annotated[str, _raw_line("iosxr"), WithJsonSchema(_RAW_JSON)]
+JunosRawLine = Annotated[str, _raw_line("junos"), WithJsonSchema(_RAW_JSON)]
+PositiveInt = Annotated[int, StrictType(), Field(ge=1)]
 # a port or link: more than nothing, at most 1 Pbps (any larger number is a typo in the unit)
 PositiveBandwidth = Annotated[
     int,
@@ -287,9 +420,9 @@ MAX_SWITCHES = 16384
 MAX_LINKS_PER_SWITCH = 4096
 MAX_LINE_CARDS = 64
 MAX_PORTS_PER_CARD = 4096
-Planes = Annotated[int, Field(ge=1, le=MAX_PLANES)]
-Switches = Annotated[int, Field(ge=1, le=MAX_SWITCHES)]
-LinkCount = Annotated[int, Field(ge=1, le=MAX_LINKS_PER_SWITCH)]
+Planes = Annotated[int, StrictType(), Field(ge=1, le=MAX_PLANES)]
+Switches = Annotated[int, StrictType(), Field(ge=1, le=MAX_SWITCHES)]
+LinkCount = Annotated[int, StrictType(), Field(ge=1, le=MAX_LINKS_PER_SWITCH)]
 
 
 def _prefix_text(value: Any) -> Any:
@@ -299,6 +432,22 @@ def _prefix_text(value: Any) -> Any:
     return value
 
 
+def _address_text(value: Any) -> Any:
+    """An address is written as text: pydantic would read `true` or `7` as 0.0.0.1."""
+    if not isinstance(value, str | ipaddress.IPv4Address):
+        raise PydanticCustomError("address_type", "write an IPv4 address such as 192.0.2.1", {})
+    return value
+
+
+# Every address and prefix of the intent is one of these four types: written as text, no zone ID, and
+# (addresses) outside the reserved ranges.
+IPv4Addr = Annotated[
+    ipaddress.IPv4Address,
+    BeforeValidator(_address_text),
+    AfterValidator(_host_address),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(_IPV4_ADDR_JSON),
+]
 IPv4Net = Annotated[
     ipaddress.IPv4Network,
     BeforeValidator(_prefix_text),
@@ -308,12 +457,14 @@ IPv4Net = Annotated[
 IPv6Net = Annotated[
     ipaddress.IPv6Network,
     BeforeValidator(_prefix_text),
+    AfterValidator(_no_zone),
     PlainSerializer(str, return_type=str),
     WithJsonSchema(_IPV6_NET_JSON),
 ]
 AnyNet = Annotated[
     ipaddress.IPv4Network | ipaddress.IPv6Network,
     BeforeValidator(_prefix_text),
+    AfterValidator(_no_zone),
     PlainSerializer(str, return_type=str),
     WithJsonSchema({"anyOf": [_IPV4_NET_JSON, _IPV6_NET_JSON]}),
 ]
@@ -336,7 +487,7 @@ class Strict(BaseModel):
 class Breakout(Strict):
     """A port split into `lanes` sub-interfaces of `speed` each (e.g. 2x400G on an 800G port)."""
 
-    lanes: Annotated[int, Field(ge=1, le=64)]
+    lanes: Annotated[int, StrictType(), Field(ge=1, le=64)]
     """Sub-interfaces one port splits into: the 2 of 2x400G."""
     speed: PositiveBandwidth
     """Speed of each sub-interface in bits per second, e.g. 400G (of 2x400G); also 1.6T, 400Gbps or an integer."""
@@ -344,7 +495,7 @@ class Breakout(Strict):
 
 def _breakout(value: Any) -> Any:
     if isinstance(value, str):
-        match = re.match(r"^\s*(\d+)\s*[xX]\s*(\S+)\s*$", value)
+        match = re.fullmatch(r"\s*([0-9]+)\s*[xX]\s*(\S+)\s*", value, re.ASCII)
         if not match:
             raise PydanticCustomError("breakout", "'{value}' is not a breakout; write it like 2x400G", {"value": value})
         return {"lanes": int(match.group(1)), "speed": match.group(2)}
@@ -365,11 +516,11 @@ class Hardware(Strict):
     """Chassis or switch model, free text for the config header, e.g. 'Arista 7800R4 12-slot 432x800G'. At most 120
     characters, without quotes, braces, ';', '#', '!', '$' or backslashes.
     """
-    line_cards: Annotated[int, Field(ge=1, le=MAX_LINE_CARDS)] = 1
+    line_cards: Annotated[int, StrictType(), Field(ge=1, le=MAX_LINE_CARDS)] = 1
     """Line cards per chassis (1 for a fixed switch); links are striped across them so one card's failure costs each
     peer a small share.
     """
-    ports_per_line_card: Annotated[int, Field(ge=1, le=MAX_PORTS_PER_CARD)]
+    ports_per_line_card: Annotated[int, StrictType(), Field(ge=1, le=MAX_PORTS_PER_CARD)]
     """Front-panel ports per line card, e.g. 36 for a 36x800G Jericho3 card."""
     port_speed: PositiveBandwidth
     """Speed of one port in bits per second: 800G, 1.6T, 400Gbps, or an integer (800000000000)."""
@@ -418,7 +569,7 @@ class RegionPools(Pools):
 class AsnPlan(Strict):
     """RFC 7938 style: BAG switches share an ASN per scope; fabric switches share one per scope."""
 
-    bag_base: Annotated[int, Field(ge=1, le=4294967294)] = 4200000000
+    bag_base: Annotated[int, StrictType(), Field(ge=1, le=4294967294)] = 4200000000
     """First ASN of the BAG switches (1-4294967294; RFC 6996 private range 4200000000-4294967294), e.g. 4200000001; each
     scope takes the next one.
     """
@@ -426,14 +577,14 @@ class AsnPlan(Strict):
     """Which BAG switches share an ASN: region (all of a region), plane (each plane of a region) or switch (one ASN
     each).
     """
-    fabric_base: Annotated[int, Field(ge=1, le=4294967294)] = 4200100000
+    fabric_base: Annotated[int, StrictType(), Field(ge=1, le=4294967294)] = 4200100000
     """First ASN of the fabric (spine or edge) switches (1-4294967294), e.g. 4200001001; each scope takes the next one.
     """
     fabric_scope: Literal["fabric", "plane", "switch"] = "fabric"
     """Which fabric switches share an ASN: fabric (all of a fabric), plane (each plane of a fabric) or switch (one ASN
     each).
     """
-    reuse_fabric_asns_across_regions: bool = False
+    reuse_fabric_asns_across_regions: StrictBool = False
     """Number fabric ASNs from fabric_base again in every region (RFC 7938 5.2.2); the fabric switches then accept their
     own ASN in paths (allowas-in 1).
     """
@@ -445,26 +596,26 @@ class AsnPlan(Strict):
 class Bfd(Strict):
     """Bidirectional Forwarding Detection on the eBGP sessions."""
 
-    enabled: bool = True
+    enabled: StrictBool = True
     """Run BFD on every eBGP session, so a failed link is detected in interval_ms x multiplier."""
-    interval_ms: Annotated[int, Field(ge=50, le=60000)] = 300
+    interval_ms: Annotated[int, StrictType(), Field(ge=50, le=60000)] = 300
     """BFD transmit and receive interval in milliseconds (50-60000), e.g. 300."""
-    multiplier: Annotated[int, Field(ge=2, le=50)] = 3
+    multiplier: Annotated[int, StrictType(), Field(ge=2, le=50)] = 3
     """Missed BFD packets before the session is declared down (2-50), e.g. 3."""
 
 
 class BgpPolicy(Strict):
     """eBGP settings shared by every session of the network."""
 
-    keepalive: Annotated[int, Field(ge=1, le=3600)] = 3
+    keepalive: Annotated[int, StrictType(), Field(ge=1, le=3600)] = 3
     """BGP keepalive timer in seconds (1-3600), e.g. 3."""
-    hold: Annotated[int, Field(ge=3, le=65535)] = 9
+    hold: Annotated[int, StrictType(), Field(ge=3, le=65535)] = 9
     """BGP hold timer in seconds (3-65535), at least 3 x keepalive, e.g. 9."""
     bfd: Bfd = Bfd()
     """BFD on the eBGP sessions."""
-    maximum_paths: Annotated[int, Field(ge=1, le=1024)] = 128
+    maximum_paths: Annotated[int, StrictType(), Field(ge=1, le=1024)] = 128
     """Equal- or unequal-cost paths BGP installs per prefix (1-1024), e.g. 128; FRR takes at most 256."""
-    multipath_relax: bool = True
+    multipath_relax: StrictBool = True
     """Allow multipath across neighbours with different ASNs (needed where paths come from several fabric or BAG ASNs).
     """
     password_env: EnvVar | None = None
@@ -494,11 +645,11 @@ class LinkBandwidthPolicy(Strict):
     the advertiser's multipaths, so upstream weights follow real downstream capacity after failures.
     """
 
-    enabled: bool = True
+    enabled: StrictBool = True
     """Attach the link-bandwidth extended community to routes and balance traffic in proportion to it (UCMP); false
     gives plain ECMP.
     """
-    transitive: bool = True
+    transitive: StrictBool = True
     """Send the community as transitive (type 0x00), which FRR and Junos need to pass it over eBGP; false sends
     non-transitive (0x40).
     """
@@ -574,7 +725,7 @@ class BagLayer(Strict):
 class Downlinks(Strict):
     """Southbound capacity of each fabric switch toward its L2 zone (for oversubscription)."""
 
-    count: Annotated[int, Field(ge=1, le=MAX_PORTS_PER_CARD * MAX_LINE_CARDS)]
+    count: Annotated[int, StrictType(), Field(ge=1, le=MAX_PORTS_PER_CARD * MAX_LINE_CARDS)]
     """Downlinks of each fabric switch toward its L2 zone, e.g. 52."""
     speed: PositiveBandwidth
     """Speed of each downlink in bits per second: 800G, 1.6T, 400Gbps, or an integer (800000000000)."""
@@ -589,7 +740,7 @@ class FabricLinkOverride(Strict):
     """Number of the fabric switch within its plane (1-based)."""
     bag_switch: PositiveInt
     """Number of the BAG switch within the plane (1-based)."""
-    links: Annotated[int, Field(ge=0, le=MAX_LINKS_PER_SWITCH)]
+    links: Annotated[int, StrictType(), Field(ge=0, le=MAX_LINKS_PER_SWITCH)]
     """Links between the two switches instead of the even share (0 removes them)."""
 
 
@@ -646,7 +797,7 @@ class InterRegionOverride(Strict):
     """Plane of the BAG switch."""
     switch: PositiveInt
     """Number of the BAG switch within its plane (1-based)."""
-    links: Annotated[int, Field(ge=0, le=MAX_LINKS_PER_SWITCH)]
+    links: Annotated[int, StrictType(), Field(ge=0, le=MAX_LINKS_PER_SWITCH)]
     """Links of this switch toward the other region instead of links_per_switch (0 removes them)."""
 
 
@@ -661,7 +812,7 @@ class InterRegion(Strict):
     """
     links_per_switch: LinkCount
     """Links from each BAG switch of the first region to the other region."""
-    spread_width: Annotated[int, Field(ge=1, le=MAX_PLANES * MAX_SWITCHES)] | None = None
+    spread_width: Annotated[int, StrictType(), Field(ge=1, le=MAX_PLANES * MAX_SWITCHES)] | None = None
     """With spread: how many remote BAG switches one switch's links are spread over; omit for min(links_per_switch,
     remote switches).
     """
@@ -688,7 +839,9 @@ class LocalUser(Strict):
     role: Literal["admin", "read-only"] = "admin"
     """admin (full rights) or read-only; each platform maps it to its own role or login class."""
     hashed_secret: HashedSecret | None = None
-    """A crypt(3) hash ($6$, $5$ or $y$), e.g. from `openssl passwd -6`; never a clear-text password."""
+    """A crypt(3) hash, e.g. from `openssl passwd -6`: SHA-512 `$6$` (EOS and IOS XR take only these), SHA-256 `$5$`
+    (Junos too) or yescrypt `$y$`; never a clear-text password.
+    """
     secret_env: EnvVar | None = None
     """Environment variable holding the password or hash, resolved only at push time."""
 
@@ -725,25 +878,16 @@ class Snmp(Strict):
 
 class RawLines(Strict):
     """Per-platform escape hatch: lines appended verbatim at the end of the config (Junos: top-level
-    statements in brace form, each on one line with balanced braces)."""
+    statements in brace form, each on one line with balanced braces and quotes)."""
 
-    eos: list[RawLine] = []
-    """Arista EOS lines, e.g. 'service routing protocols model multi-agent'."""
-    frr: list[RawLine] = []
-    """FRRouting lines, e.g. 'log syslog informational'."""
-    iosxr: list[RawLine] = []
-    """Cisco IOS XR lines, e.g. 'ssh server v2'."""
-    junos: list[RawLine] = []
-    """Juniper Junos top-level statements in brace form, one line each with balanced braces."""
-
-    @model_validator(mode="after")
-    def _junos_balanced(self) -> RawLines:
-        for line in self.junos:
-            if line.count("{") != line.count("}"):
-                raise PydanticCustomError(
-                    "unbalanced_braces", "Junos raw line '{line}' has unbalanced braces", {"line": line}
-                )
-        return self
+    eos: list[EosRawLine] = []
+    """Arista EOS lines, e.g. 'service routing protocols model multi-agent' (never end, exit, abort or commit)."""
+    frr: list[FrrRawLine] = []
+    """FRRouting lines, e.g. 'log syslog informational' (never end or exit)."""
+    iosxr: list[IosxrRawLine] = []
+    """Cisco IOS XR lines, e.g. 'ssh server v2' (never end, exit, abort or commit)."""
+    junos: list[JunosRawLine] = []
+    """Juniper Junos top-level statements in brace form, one line each with balanced braces and quotes."""
 
 
 class ManagementSettings(Strict):
@@ -769,7 +913,7 @@ class ManagementSettings(Strict):
     """Syslog server addresses, e.g. [192.0.2.50]."""
     snmp: Snmp | None = None
     """SNMP read-only access and system location/contact."""
-    lldp: bool | None = None
+    lldp: StrictBool | None = None
     """Run LLDP on every port (true by default on the platforms that have it)."""
     raw: RawLines | None = None
     """Per-platform raw config lines, appended verbatim (checked like every other string)."""
@@ -797,7 +941,7 @@ class MacsecProfile(Strict):
     """Environment variable holding the connectivity association key name (hex), resolved at push time."""
     cak_env: EnvVar
     """Environment variable holding the connectivity association key (hex), resolved at push time."""
-    key_server_priority: Annotated[int, Field(ge=0, le=255)] = 16
+    key_server_priority: Annotated[int, StrictType(), Field(ge=0, le=255)] = 16
     """MKA key-server priority, 0-255 (lower wins), e.g. 16."""
 
 
@@ -819,7 +963,7 @@ class Intent(Strict):
     """Link-bandwidth extended community and UCMP policy."""
     budgets: Budgets = Budgets()
     """Oversubscription limits the capacity analysis enforces."""
-    mtu: Annotated[int, Field(ge=1280, le=9214)] = 9000
+    mtu: Annotated[int, StrictType(), Field(ge=1280, le=9214)] = 9000
     """IP MTU of every link in bytes (1280-9214), e.g. 9000; each platform encodes it in its own meaning of `mtu`."""
     management: Management | None = None
     """Management plane of every device (interface, VRF, users, AAA, NTP, syslog, SNMP, LLDP), with overrides."""
@@ -829,3 +973,22 @@ class Intent(Strict):
     """Regions: each has a BAG layer, its fabrics and its address pools."""
     inter_region: list[InterRegion] = []
     """BAG-to-BAG links between pairs of regions."""
+
+
+def _carries_secret(annotation: Any) -> bool:
+    if typing.get_origin(annotation) is Annotated and any(isinstance(m, SecretValue) for m in annotation.__metadata__):
+        return True
+    return any(_carries_secret(arg) for arg in typing.get_args(annotation))
+
+
+@functools.cache
+def secret_fields() -> frozenset[str]:
+    """Names of the fields whose values are secrets, or may be (a password written where a variable
+    name belongs): hashed_secret and every *_env. Messages never repeat what was written there."""
+    found: set[str] = set()
+    for obj in list(globals().values()):
+        if isinstance(obj, type) and issubclass(obj, BaseModel) and obj.__module__ == __name__:
+            for name, info in obj.model_fields.items():
+                if _carries_secret(info.annotation) or any(isinstance(m, SecretValue) for m in info.metadata):
+                    found.add(name)
+    return frozenset(found)

@@ -25,6 +25,13 @@ class Platform(Protocol):
     MAX_INTERFACE_MTU: int
     MGMT_INTERFACE: str  # default management interface ("" when the platform renders none)
     MGMT_VRF: str  # a VRF name the platform imposes ("" = the intent's)
+    MGMT_INTERFACE_RE: str | None  # what a management interface name must fullmatch (None: none is rendered)
+    MGMT_INTERFACE_FORMS: str  # the same, for a person
+    CRYPT_SCHEMES: tuple[str, ...]  # crypt(3) prefixes ($6$...) its local users' hashes may have
+    RESERVED_USERS: tuple[str, ...]  # login names the platform keeps for itself
+    NEEDS_ADMIN_USER: bool  # the config is refused without an admin user (Junos root-authentication)
+    RAW_REFUSED_COMMANDS: tuple[str, ...]  # commands (and their abbreviations) a raw line may not start with
+    RAW_BRACE_STATEMENTS: bool  # raw lines are brace-form statements (braces and quotes balance)
     # what a config can carry, in encoded Mbps: (largest value, sums below), None: real values fit
     LBW_LIMITS: tuple[float, float] | None
     MGMT_SERVICES: tuple[str, ...]  # remote access it renders in that VRF: SSH and its NAPALM driver's API

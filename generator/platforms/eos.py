@@ -21,6 +21,24 @@ L2_OVERHEAD = 0
 MAX_INTERFACE_MTU = 9214
 MGMT_INTERFACE = "Management1"  # fixed systems; chassis with two supervisors use Management0 (per hardware profile)
 MGMT_VRF = ""  # the intent's VRF name
+MGMT_INTERFACE_RE: str | None = r"Management[0-9]+(?:/[0-9]+)?"  # Management1, Management0, Management1/1
+MGMT_INTERFACE_FORMS = "Management<N> or Management<N>/<N> (e.g. Management1, Management0 on dual-supervisor chassis)"
+# `username NAME ... secret sha512 HASH`: SHA-512 crypt only (EOS User Manual, "username").
+CRYPT_SCHEMES: tuple[str, ...] = ("$6$",)
+RESERVED_USERS: tuple[str, ...] = ()
+NEEDS_ADMIN_USER = False
+# Raw lines never end config mode or act on the config session NAPALM's eos driver opens (`configure session`;
+# `end` and `exit` leave it, `abort` drops it, `commit` commits it half-way); `quit` is refused for good measure.
+RAW_REFUSED_COMMANDS: tuple[str, ...] = (
+    "end",
+    "exit",
+    "exit-address-family",
+    "exit-vrf",
+    "abort",
+    "commit",
+    "quit",
+)
+RAW_BRACE_STATEMENTS = False
 # SSH does not listen in a non-default VRF until enabled there, and NAPALM's eos driver speaks eAPI
 # (pyeapi over HTTPS), which is off by default (AVD eos_cli_config_gen management-ssh.j2 and
 # management-api-http.j2: `vrf X / no shutdown` under `management ssh` and `management api http-commands`).

@@ -19,6 +19,15 @@ L2_OVERHEAD = 0
 MAX_INTERFACE_MTU = 65535
 MGMT_INTERFACE = ""  # the lab reaches devices through nsenter; a real box's management stays Linux's
 MGMT_VRF = ""
+MGMT_INTERFACE_RE: str | None = None  # no management interface is rendered
+MGMT_INTERFACE_FORMS = ""
+CRYPT_SCHEMES: tuple[str, ...] = ("$6$", "$5$", "$y$")  # users are not rendered (FRR keeps Linux's)
+RESERVED_USERS: tuple[str, ...] = ()
+NEEDS_ADMIN_USER = False
+# vtysh reads `end` and `exit` (and `quit`, and the block ends exit-address-family and exit-vrf) as the end of
+# the config or of a node: the lines after a raw one are appended at top level.
+RAW_REFUSED_COMMANDS: tuple[str, ...] = ("end", "exit", "quit", "exit-address-family", "exit-vrf")
+RAW_BRACE_STATEMENTS = False
 # `set extcommunity bandwidth` takes 1-25600 Mbps, and 8.4 decodes 2^32 bytes/s (34359.74 Mbps) or more wrongly
 LBW_LIMITS: tuple[float, float] | None = (25600.0, 2**32 / 125_000)
 MGMT_SERVICES: tuple[str, ...] = ()  # the lab reaches FRR through nsenter; a real FRR box keeps its own sshd

@@ -21,6 +21,24 @@ L2_OVERHEAD = 14
 MAX_INTERFACE_MTU = 9646  # Cisco 8000 ports
 MGMT_INTERFACE = "MgmtEth0/RP0/CPU0/0"
 MGMT_VRF = ""
+MGMT_INTERFACE_RE: str | None = r"MgmtEth[0-9]+/(?:RP|RSP)[0-9]+/CPU[0-9]+/[0-9]+"
+MGMT_INTERFACE_FORMS = "MgmtEth<rack>/RP<n>/CPU0/<port> (e.g. MgmtEth0/RP0/CPU0/0, MgmtEth0/RSP1/CPU0/0)"
+# `username NAME / secret 10 HASH`: type 10 is a SHA-512 crypt string; other hashes need other types (5, 8, 9).
+CRYPT_SCHEMES: tuple[str, ...] = ("$6$",)
+RESERVED_USERS: tuple[str, ...] = ()
+NEEDS_ADMIN_USER = False
+# Raw lines never end config mode or act on the target configuration of a `commit replace` session (`end`,
+# `exit` leave config mode, `abort` drops the target configuration, `commit` commits it half-way).
+RAW_REFUSED_COMMANDS: tuple[str, ...] = (
+    "end",
+    "exit",
+    "exit-address-family",
+    "exit-vrf",
+    "abort",
+    "commit",
+    "quit",
+)
+RAW_BRACE_STATEMENTS = False
 # `ssh server vrf X` and NETCONF over SSH (`netconf-yang agent ssh`, `ssh server netconf vrf X`): the project's
 # inventories use NAPALM's iosxr_netconf driver (ncclient, port 830; netlab netsim/install/libvirt/iosxr.txt).
 MGMT_SERVICES: tuple[str, ...] = ("ssh", "netconf")

@@ -21,6 +21,17 @@ MAX_INTERFACE_MTU = 9216
 MGMT_INTERFACE = "fxp0"  # PTX/MX routing engines; QFX uses em0
 MGMT_INTERFACES = ("fxp0", "em0", "em1", "re0:mgmt-0", "re1:mgmt-0")  # what `system management-instance` moves
 MGMT_VRF = "mgmt_junos"  # always (Junos "Management Interface in a Non-Default Instance")
+MGMT_INTERFACE_RE: str | None = "|".join(MGMT_INTERFACES)
+MGMT_INTERFACE_FORMS = ", ".join(MGMT_INTERFACES) + " (what `system management-instance` moves into mgmt_junos)"
+# `encrypted-password`: MD5, SHA-256 or SHA-512 crypt (Junos "format (edit system login password)":
+# md5 | sha1 | sha256 | sha512); yescrypt is not among them.
+CRYPT_SCHEMES: tuple[str, ...] = ("$6$", "$5$")
+# `root` is always present and configured only by `root-authentication` (Junos "User Accounts"), which
+# a commit requires: the template takes it from the first admin user, so there must be one.
+RESERVED_USERS: tuple[str, ...] = ("root",)
+NEEDS_ADMIN_USER = True
+RAW_REFUSED_COMMANDS: tuple[str, ...] = ()  # a `load override` file holds statements, not commands
+RAW_BRACE_STATEMENTS = True  # raw lines are statements in brace form: braces and quotes must balance
 # `system services ssh` and `netconf ssh`: NAPALM's junos driver is NETCONF over SSH (PyEZ, port 22 or 830);
 # netlab netsim/install/libvirt/vptx/juniper.conf. Inbound services follow management-instance.
 LBW_LIMITS: tuple[float, float] | None = None  # real values fit: see encode_lbw

@@ -301,7 +301,10 @@ def compile_template(platform: str, templates: Path) -> None:
         raise InputError([Finding("BAG081", f"no template {exc.name} in {templates}", hint=hint)]) from exc
     except jinja2.TemplateSyntaxError as exc:
         where = Location(str(exc.filename or exc.name or platform), exc.lineno, 1)
-        raise InputError([Finding("BAG081", f"template syntax error: {exc.message}", location=where)]) from exc
+        hint = "fix the template at this line, or build with the shipped templates (leave out --templates)"
+        raise InputError(
+            [Finding("BAG081", f"template syntax error: {exc.message}", location=where, hint=hint)]
+        ) from exc
 
 
 def build_devices(job: _Job, jobs: int, progress: ProgressFactory = no_progress) -> list[Rendered]:
