@@ -16,6 +16,7 @@ if [ -n "$need_apt" ]; then
     $sudo_ apt-get install -y -qq frr frr-pythontools iproute2 lldpd git >/dev/null
 fi
 
+. tests/env.sh  # a Python that pip may install into: a venv (.venv) where the system Python is externally managed
 python -m pip install -q -e ./napalm_frr -e '.[dev]'
 
 if [ "$(id -u)" -eq 0 ]; then

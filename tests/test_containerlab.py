@@ -10,6 +10,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+import regress
 import yaml
 
 from generator.deploy.containerlab import rename_interfaces
@@ -20,13 +21,23 @@ from .conftest import LAB
 SCHEMA = json.loads((Path(__file__).parent / "data" / "clab.schema.json").read_text())
 
 
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+    """JSON Schema patterns are ECMA-262 regexes (containerlab's use `\\p{L}`, which Python's re lacks):
+    matched with regress, the engine check-jsonschema and editors use."""
+    if validator.is_type(instance, "string") and regress.Regex(pattern, "u").find(instance) is None:
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+ClabValidator = jsonschema.validators.extend(jsonschema.Draft7Validator, {"pattern": _ecma_pattern})
+
+
 def export(cli, intent: Path, tmp_path: Path, *extra: str) -> tuple[Path, dict[str, Any]]:
     path = tmp_path / "lab.clab.yml"
     code, stdout, stderr = cli("lab", "export", intent, "--containerlab", "-o", tmp_path / "out", "-t", path, *extra)
     assert code == 0, stderr
     assert "16 nodes, 32 links" in stdout
     topology = yaml.safe_load(path.read_text())
-    jsonschema.Draft7Validator(SCHEMA).validate(topology)
+    ClabValidator(SCHEMA).validate(topology)
     return path, topology
 
 
@@ -61,7 +72,7 @@ def test_the_frr_lab_exports_linux_nodes_with_the_rendered_names_and_configs(cli
     assert (path.parent / spine["binds"][1].split(":")[0]).read_text().count("bgpd=yes") == 1
     assert spine["exec"] == ["ip address add 10.101.0.1/16 dev lo", "ip address add fd00:101::1/48 dev lo"]
     assert "exec" not in nodes["east-bag-p1-s1"]  # BAG switches originate no fabric prefix
-    assert all("mgmt-ipv4" not in n for n in nodes.values())  # the intent has no management addresses yet
+    assert all("mgmt-ipv4" not in n for n in nodes.values())  # FRR: containerlab assigns them
     assert spine["labels"] == {"bag.region": "east", "bag.plane": 1, "bag.role": "spine"}
 
 
@@ -76,6 +87,16 @@ def test_each_platform_gets_its_kind_and_its_interface_names(cli, mixed: Path, t
     assert all(n.startswith("eth") for n in names["arista_ceos"] + names["juniper_crpd"])
     assert all(n.startswith("Gi0-0-0-") for n in names["cisco_xrd"])
     assert all(n.startswith("swp") for n in names["linux"])
+
+    # management addresses are the intent's (what the configs and the inventories say), in one network
+    devices = compile_path(mixed).network.devices
+    for name, node in nodes.items():
+        management = devices[name].management
+        if node["kind"] == "linux":
+            assert "mgmt-ipv4" not in node
+        else:
+            assert management is not None and node["mgmt-ipv4"] == management.ipv4.split("/")[0]
+    assert topology["mgmt"] == {"network": "lab-mgmt", "ipv4-subnet": "192.168.100.0/24"}
 
     # cEOS: ethN mapped to the rendered EOS names, the rendered config used as it is
     ceos = nodes["east-bag-p1-s1"]
@@ -143,3 +164,10 @@ def test_the_yaml_writer_round_trips_strings_yaml_would_misread() -> None:
         },
     }
     assert yaml.safe_load(to_yaml(data)) == data
+
+
+def test_the_schema_check_reads_containerlabs_own_patterns() -> None:
+    """The validator uses the ECMA-262 engine, so containerlab's `\\p{L}` patterns really check something."""
+    topology = {"name": "x", "topology": {"nodes": {"a": {"kind": "linux", "mgmt-ipv4": "10.0.0.999"}}}}
+    with pytest.raises(jsonschema.ValidationError, match=r"10\.0\.0\.999"):
+        ClabValidator(SCHEMA).validate(topology)

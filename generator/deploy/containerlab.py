@@ -22,12 +22,16 @@ srl-labs/containerlab@39ff2b7c, docs/manual/):
   read-only to /etc/frr (read-only: `write memory` in the lab must not touch `out/`, whose
   unchanged files are hard links shared between builds).
 
-Management addresses come from `management_address` (none until the intent models management:
-containerlab then assigns them from its management network).
+Management addresses come from the intent (`management` pools, the addresses the configs and the
+inventories use): the topology's management network (`mgmt: ipv4-subnet`, topo-def-file.md
+"Management network") is the smallest prefix that holds every device's address, and each such node
+gets its `mgmt-ipv4`. Devices without one (FRR, or an intent without a management pool) are left to
+containerlab, which assigns them from that network.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import re
@@ -125,10 +129,25 @@ def flavour(platform: str, role: str, options: Options) -> str:
     return platform
 
 
-def management_address(plan: Plan, name: str) -> str | None:
-    """The device's management IPv4 address for `mgmt-ipv4`. The intent does not model management
-    yet, so containerlab assigns one; when it does, this is the one place that reads it."""
-    return None
+def management_address(plan: Plan, name: str) -> ipaddress.IPv4Interface | None:
+    """The device's management address and prefix from the intent's management pools (None: none)."""
+    platform = plan.intent.hardware[plan.wiring.nodes[name].hardware].platform
+    management = plan.management(name, platform)
+    return ipaddress.IPv4Interface(management.ipv4) if management and management.ipv4 else None
+
+
+def management_network(addresses: list[ipaddress.IPv4Interface]) -> ipaddress.IPv4Network | None:
+    """The smallest prefix that holds every pool the addresses come from (containerlab's one management
+    network; regions with pools of their own are joined under their common supernet)."""
+    if not addresses:
+        return None
+    networks = {a.network for a in addresses}
+    prefix = min(n.prefixlen for n in networks)
+    while True:
+        candidate = next(iter(networks)).supernet(new_prefix=prefix)
+        if all(n.subnet_of(candidate) for n in networks):
+            return candidate
+        prefix -= 1
 
 
 def rename_interfaces(text: str, names: dict[str, str]) -> str:
@@ -176,6 +195,7 @@ def topology(plan: Plan, configs: Path, path: Path, options: Options | None = No
     where = path.parent
     files = files_dir(path)
     nodes: dict[str, dict[str, Any]] = {}
+    addresses: list[ipaddress.IPv4Interface] = []
     written: dict[str, str] = {}
     endpoint_names: dict[tuple[str, str], str] = {}  # (device, rendered interface) -> endpoint name
     cables: dict[str, list[Cable]] = {}
@@ -199,7 +219,8 @@ def topology(plan: Plan, configs: Path, path: Path, options: Options | None = No
         }
         address = management_address(plan, device)
         if address:
-            entry["mgmt-ipv4"] = address
+            entry["mgmt-ipv4"] = str(address.ip)
+            addresses.append(address)
         if key == "frr":
             for end in ports:
                 if len(end.port) > LINUX_IFNAME_MAX:
@@ -246,7 +267,12 @@ def topology(plan: Plan, configs: Path, path: Path, options: Options | None = No
         a = f"{link.a}:{endpoint_names[(link.a, ends.a_if)]}"
         b = f"{link.b}:{endpoint_names[(link.b, ends.b_if)]}"
         links.append({"endpoints": [a, b]})
-    return Export({"name": name, "topology": {"nodes": nodes, "links": links}}, written)
+    document: dict[str, Any] = {"name": name}
+    network = management_network(addresses)
+    if network is not None:
+        document["mgmt"] = {"network": f"{name}-mgmt", "ipv4-subnet": str(network)}
+    document["topology"] = {"nodes": nodes, "links": links}
+    return Export(document, written)
 
 
 HEADER = """\

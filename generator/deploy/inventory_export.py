@@ -17,19 +17,8 @@ import yaml
 
 from generator.compile.network import Plan
 from generator.deploy.inventory import PASSWORD_ENV, USERNAME_ENV
+from generator.platforms import PLATFORMS
 from generator.safeio import NotRegularFileError, first_line
-
-# NAPALM driver per platform of the intent. IOS XR: the NETCONF driver (64-bit IOS XR, the 8000
-# series); NAPALM's XML-agent `iosxr` driver needs the 32-bit XML agent.
-NAPALM_DRIVER = {"eos": "eos", "frr": "frr", "iosxr": "iosxr_netconf", "junos": "junos"}
-# Ansible collections' network_os names and connection plugins (the collections' own docs:
-# arista.eos "eos_command", cisco.iosxr "iosxr_command", junipernetworks.junos "junos_command", frr.frr).
-ANSIBLE_OS = {
-    "eos": ("arista.eos.eos", "ansible.netcommon.network_cli"),
-    "frr": ("frr.frr.frr", "ansible.netcommon.network_cli"),
-    "iosxr": ("cisco.iosxr.iosxr", "ansible.netcommon.network_cli"),
-    "junos": ("junipernetworks.junos.junos", "ansible.netcommon.netconf"),
-}
 
 
 def management_address(plan: Plan, name: str) -> str:
@@ -82,7 +71,7 @@ def nornir_inventory(plan: Plan) -> dict[str, dict[str, Any]]:
         data = {k: v for k, v in facts.items() if k != "platform"} | {"os": facts["platform"]}
         hosts[name] = {
             "hostname": management_address(plan, name),
-            "platform": NAPALM_DRIVER[facts["platform"]],
+            "platform": PLATFORMS[facts["platform"]].NAPALM_DRIVER,
             "groups": groups_of(facts),
             "data": data,
         }
@@ -107,12 +96,12 @@ def ansible_inventory(plan: Plan) -> dict[str, dict[str, Any]]:
     children: dict[str, Any] = {}
     for name in plan.wiring.nodes:
         facts = device_facts(plan, name)
-        network_os, connection = ANSIBLE_OS[facts["platform"]]
+        network_os, connection = PLATFORMS[facts["platform"]].ANSIBLE
         hosts[name] = {
             "ansible_host": management_address(plan, name),
             "ansible_network_os": network_os,
             "ansible_connection": connection,
-            "napalm_platform": NAPALM_DRIVER[facts["platform"]],
+            "napalm_platform": PLATFORMS[facts["platform"]].NAPALM_DRIVER,
             **{k: v for k, v in facts.items() if k != "platform"},
         }
         for group in groups_of(facts):

@@ -1,9 +1,11 @@
 """One module per platform, holding everything that differs between them.
 
-A platform module gives interface names, the encoding of a link-bandwidth value, the template
-folder and its Jinja filters, how the parse-back audit reads its configs, and the NAPALM driver
-that reaches it. Adding a fifth platform means one module here, its templates, and one line in
-`PLATFORMS`. Nothing else in the package branches on a platform's name.
+A platform module gives interface names, breakouts, the encoding of a link-bandwidth value and its
+limits, the template folder and its Jinja filters, MTU and management conventions, the ciscoconfparse2
+syntax the parse-back audit reads it with, and the NAPALM driver and Ansible names that reach it.
+Adding a fifth platform means one module here, its templates, and one line in `PLATFORMS`; plus,
+where it is a new kind of syntax or lab node, a reader in validators/readback.py (the checks live in
+the brief's validators/ folder, above this layer) and a containerlab kind in deploy/containerlab.py.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from generator.platforms import eos, frr, iosxr, junos
 
 class Platform(Protocol):
     NAME: str
-    NAPALM_DRIVER: str  # napalm.get_network_driver(NAPALM_DRIVER)
+    NAPALM_DRIVER: str  # napalm.get_network_driver(NAPALM_DRIVER), the inventories' platform
+    ANSIBLE: tuple[str, str]  # Ansible network_os and connection plugin (the collection's own docs)
     READBACK_SYNTAX: str  # ciscoconfparse2 syntax the audit reads the config with
     AGGREGATE_IN_POLICY: bool  # cumulative link bandwidth is set in the export policy (else per neighbour)
     FILTERS: Mapping[str, Callable[..., Any]]  # Jinja filters its templates use

@@ -12,6 +12,7 @@ from generator.platforms.common import OSFP_LANES
 
 NAME = "eos"
 NAPALM_DRIVER = "eos"
+ANSIBLE = ("arista.eos.eos", "ansible.netcommon.network_cli")  # arista.eos collection, "eos_command"
 READBACK_SYNTAX = "ios"
 AGGREGATE_IN_POLICY = False  # `neighbor X link-bandwidth ... aggregate` is set per neighbour
 

@@ -10,7 +10,8 @@ from generator.model import Breakout, PortRef
 from generator.platforms.common import flat_port
 
 NAME = "frr"
-NAPALM_DRIVER = "frr"  # the napalm-frr distribution (napalm_frr/ in this repository)
+NAPALM_DRIVER = "frr"  # napalm_frr/, this repository's driver
+ANSIBLE = ("frr.frr.frr", "ansible.netcommon.network_cli")  # frr.frr collection
 READBACK_SYNTAX = "ios"
 AGGREGATE_IN_POLICY = True  # `set extcommunity bandwidth cumulative` in the outbound route-map
 

@@ -11,7 +11,10 @@ from generator.model import Breakout, PortRef
 from generator.platforms.common import global_admin
 
 NAME = "iosxr"
-NAPALM_DRIVER = "iosxr"
+# NAPALM's NETCONF driver (64-bit IOS XR, the 8000 series); its XML-agent `iosxr` driver needs the
+# 32-bit XML agent, which MGMT_SERVICES below does not enable
+NAPALM_DRIVER = "iosxr_netconf"
+ANSIBLE = ("cisco.iosxr.iosxr", "ansible.netcommon.network_cli")  # cisco.iosxr collection, "iosxr_command"
 READBACK_SYNTAX = "ios"
 AGGREGATE_IN_POLICY = False  # `ebgp-send-extcommunity-dmz cumulative` is set per neighbour
 

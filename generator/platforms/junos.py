@@ -11,6 +11,7 @@ from generator.platforms.common import global_admin
 
 NAME = "junos"
 NAPALM_DRIVER = "junos"
+ANSIBLE = ("junipernetworks.junos.junos", "ansible.netcommon.netconf")  # junipernetworks.junos, "junos_command"
 READBACK_SYNTAX = "junos"
 AGGREGATE_IN_POLICY = True  # `then aggregate-bandwidth` in the export policy
 
