@@ -20,6 +20,7 @@ from napalm.eos import EOSDriver
 
 from generator.compile.network import expand
 from generator.deploy import push as push_module
+from generator.deploy.cabling import intended_cables
 from generator.deploy.engine import Fleet, to_nornir
 from generator.deploy.inventory import Inventory, InventoryDevice, load_inventory
 from generator.deploy.inventory_export import export, management_address
@@ -60,6 +61,8 @@ class FakeDriver(NetworkDriver):  # type: ignore[misc]
     unreachable: ClassVar[set[str]] = set()
     opened: ClassVar[list[str]] = []
     credentials: ClassVar[dict[str, tuple[str, str]]] = {}
+    swapped: ClassVar[dict[tuple[str, str], tuple[str, str]]] = {}  # (device, port) -> what LLDP hears there
+    committed: ClassVar[list[str]] = []
 
     def __init__(
         self, hostname: str, username: str, password: str, timeout: int = 60, optional_args: Any = None
@@ -84,6 +87,18 @@ class FakeDriver(NetworkDriver):  # type: ignore[misc]
     def discard_config(self) -> None:
         self.candidate = None
 
+    def get_lldp_neighbors(self) -> dict[str, list[dict[str, str]]]:
+        """What LLDP hears: the lab's intended wiring, but for the cables a test swapped."""
+        heard: dict[str, list[dict[str, str]]] = {}
+        for (device, port), (peer, peer_port) in intended_cables(lab_plan()).items():
+            if device == self.name:
+                far = self.swapped.get((device, port), (peer, peer_port))
+                heard[port] = [{"hostname": far[0], "port": far[1]}]
+        return heard
+
+    def commit_config(self, message: str = "", revert_in: int | None = None) -> None:
+        self.committed.append(self.name)
+
 
 @pytest.fixture
 def fake_driver(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[FakeDriver]]:
@@ -91,6 +106,7 @@ def fake_driver(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[FakeDriver]]:
     module.FakeDriver = FakeDriver  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "napalm_bagfake", module)
     FakeDriver.diffs, FakeDriver.unreachable, FakeDriver.opened, FakeDriver.credentials = {}, set(), [], {}
+    FakeDriver.swapped, FakeDriver.committed = {}, []
     yield FakeDriver
 
 
@@ -572,3 +588,25 @@ def test_what_push_and_drift_print_of_a_device_hides_every_platforms_secrets() -
     ):
         assert secret not in printed, secret
     assert printed.count("<redacted>") == 9
+
+
+def test_a_push_stops_at_a_miswired_cable_before_anything_changes(
+    tmp_path: Path, fake_driver: type[FakeDriver], cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LLDP is read before a plane is drained: two swapped cables fail the plane, both ends named."""
+    monkeypatch.setenv("BAG_DEVICE_USERNAME", "u")
+    monkeypatch.setenv("BAG_DEVICE_PASSWORD", "p")
+    names = sorted(lab_plan().wiring.nodes)
+    inventory = write_inventory(tmp_path, fake_inventory(names))
+    cables = intended_cables(lab_plan())
+    a, b = ("e1-p1-stsw1", "swp1"), ("e1-p1-stsw2", "swp1")
+    fake_driver.swapped = {a: cables[b], b: cables[a], cables[a]: b, cables[b]: a}
+    fake_driver.diffs = {"e1-p1-stsw1": "+ neighbor x remote-as 1"}
+    code, stdout, _ = cli("push", LAB, "--inventory", inventory, "-o", tmp_path / "out", "--commit")
+    assert code == 1 and "plane 1: FAILED" in stdout
+    assert "cabling BAG304" in stdout and "e1-p1-stsw1 swp1" in stdout and "e1-p1-stsw2 swp1" in stdout
+    assert fake_driver.committed == []  # nothing drained, nothing applied
+    code, stdout, _ = cli(
+        "push", LAB, "--inventory", inventory, "-o", tmp_path / "out", "--commit", "--skip-cabling", "--planes", "1"
+    )
+    assert "cabling" not in stdout and fake_driver.committed  # without the check the push goes on

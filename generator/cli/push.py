@@ -19,6 +19,11 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--planes", help="only these planes, e.g. 1,2")
     p.add_argument("--revert-in", type=int, default=120, help="commit-confirm timer in seconds (default 120)")
     p.add_argument("--converge-timeout", type=float, default=60.0, help="seconds to wait for post-checks")
+    p.add_argument(
+        "--skip-cabling",
+        action="store_true",
+        help="do not compare LLDP with the intended wiring before a plane changes (devices without LLDP)",
+    )
     templates_arg(p)
 
 
@@ -44,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             progress=progress,
             templates=templates_dir(args.templates),
+            cabling=not args.skip_cabling,
         )
     for r in results:
         state = (

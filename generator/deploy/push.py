@@ -29,9 +29,11 @@ from generator.compile.network import Plan, expand
 from generator.compile.network import plan as make_plan
 from generator.compile.ucmp import Path as UcmpPath
 from generator.compile.ucmp import expected_paths, normalized
+from generator.deploy.cabling import cabling_findings, intended_cables, observed_cables
 from generator.deploy.engine import DEFAULT_WORKERS, Fleet, StepProgress, fleet
 from generator.deploy.inventory import InventoryError, load_inventory
 from generator.deploy.kernel import kernel_table
+from generator.findings import Severity
 from generator.intent.loader import load_intent
 from generator.intent.schema import CREDENTIAL_ENVS
 from generator.model import Device
@@ -309,6 +311,7 @@ class Rollout:
     waiting: set[int] = field(default_factory=set)  # links whose far end is in a later plane
     notes: list[str] = field(default_factory=list)
     templates: Path = TEMPLATES
+    cabling: bool = True  # LLDP against the intended wiring before a plane changes
 
     def target(self, name: str) -> str:
         return resolve_secrets((self.configs / f"{name}.cfg").read_text())
@@ -381,6 +384,34 @@ class Rollout:
         wait_until(check, self.converge_timeout)
         self.notes.extend(n for n in notes if n)
 
+    def _lldp(self, host: Host) -> Any:
+        try:
+            return self.fleet.driver(host).get_lldp_neighbors()
+        except NotImplementedError:
+            raise CheckFailedError(
+                host.name, "cabling", "its NAPALM driver cannot read LLDP neighbours (push --skip-cabling goes without)"
+            ) from None
+
+    def _check_cabling(self, step: str, names: list[str]) -> None:
+        """A miswired or missing cable fails the plane before anything changes: a config pushed over the
+        wrong cable would look broken, and rolling it back would not fix the cable. A miswired cable
+        fails at once; a silent port is asked again until the post-check timeout (LLDP may not have
+        spoken since the link came up)."""
+        intended = intended_cables(self.plan)
+        deadline = time.monotonic() + self.converge_timeout
+        while True:
+            neighbors = self.each(step + "cabling", names, self._lldp)
+            found = cabling_findings(intended, observed_cables(neighbors), neighbors)
+            errors = [f for f in found if f.severity is Severity.ERROR]
+            if not errors or any(f.code != "BAG305" for f in errors) or time.monotonic() > deadline:
+                break
+            time.sleep(1.0)
+        for f in found:
+            if f.severity is Severity.WARNING:
+                self.log(f"  cabling: warning {f.code} {f.message}")
+        if errors:
+            raise StepFailedError([CheckFailedError(f.device or "-", f"cabling {f.code}", f.message) for f in errors])
+
     def _rollback(self, names: list[str]) -> list[str]:
         """Every device this push committed to goes back to its last confirmed config."""
 
@@ -404,6 +435,9 @@ class Rollout:
             if only_diff or not result.changed:
                 result.seconds = time.perf_counter() - start
                 return result
+            if self.cabling:
+                self.log(f"plane {plane}: cabling (LLDP against the intended wiring)")
+                self._check_cabling(step, names)
             drained = drain_step(self.plan, plane, names, result.changed, self.target, self.templates)
             result.drained = sorted(drained)
             regions = drain_regions(self.plan, result.changed)
@@ -448,6 +482,7 @@ def push(
     workers: int = DEFAULT_WORKERS,
     progress: StepProgress | None = None,
     templates: Path = TEMPLATES,
+    cabling: bool = True,
 ) -> list[PlaneResult]:
     build(intent_path, out, templates=templates)
     plan = plan_checked(load_intent(intent_path)).plan
@@ -464,7 +499,9 @@ def push(
     order = planes or sorted(by_plane)
     results = []
     with fleet(inventory, workers, progress) as devices:
-        rollout = Rollout(plan, devices, out, revert_in, converge_timeout, log, order, templates=templates)
+        rollout = Rollout(
+            plan, devices, out, revert_in, converge_timeout, log, order, templates=templates, cabling=cabling
+        )
         for plane in order:
             result = rollout.plane(plane, by_plane[plane], only_diff=not commit)
             results.append(result)
