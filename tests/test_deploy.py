@@ -602,7 +602,9 @@ def test_a_push_stops_at_a_miswired_cable_before_anything_changes(
     a, b = ("e1-p1-stsw1", "swp1"), ("e1-p1-stsw2", "swp1")
     fake_driver.swapped = {a: cables[b], b: cables[a], cables[a]: b, cables[b]: a}
     fake_driver.diffs = {"e1-p1-stsw1": "+ neighbor x remote-as 1"}
-    code, stdout, _ = cli("push", LAB, "--inventory", inventory, "-o", tmp_path / "out", "--commit")
+    code, stdout, _ = cli(
+        "push", LAB, "--inventory", inventory, "-o", tmp_path / "out", "--commit", "--converge-timeout", "0.5"
+    )
     assert code == 1 and "plane 1: FAILED" in stdout
     assert "cabling BAG304" in stdout and "e1-p1-stsw1 swp1" in stdout and "e1-p1-stsw2 swp1" in stdout
     assert fake_driver.committed == []  # nothing drained, nothing applied

@@ -1,7 +1,9 @@
 """The product as a user installs it: wheels in a fresh virtual environment, run from another directory.
 
-The checkout is never on the path here: the venv sees the system's third-party packages (so no
-download is needed) but imports `generator` and `napalm_frr` from the wheels built from this tree.
+The checkout is never on the path here: the venv sees the test run's third-party packages (a path
+entry, so no download is needed, and no editable install's finder runs) but imports `generator` and
+`napalm_frr` from the wheels built from this tree, and `pip check` holds the wheels' declared
+dependencies against what is there.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import venv
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,8 +39,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     wheels = root / "wheels"
     for project in (ROOT, ROOT / "napalm_frr"):
         run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", wheels, project], cwd=root)
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(root / "venv")
+    venv.EnvBuilder(with_pip=False).create(root / "venv")
     python = root / "venv" / "bin" / "python"
+    site = run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], root).stdout.strip()
+    here = {sysconfig.get_paths()[key] for key in ("purelib", "platlib")}
+    (Path(site) / "test-run-packages.pth").write_text("".join(f"{p}\n" for p in sorted(here)))
     run(
         [sys.executable, "-m", "pip", "--python", python, "install", "-q", "--no-deps", *sorted(wheels.glob("*.whl"))],
         root,
@@ -51,6 +57,15 @@ def test_the_wheel_is_what_runs(installed: tuple[Path, Path]) -> None:
     python, work = installed
     where = run([python, "-c", "import generator, generator.validators; print(generator.validators.__file__)"], work)
     assert str(python.parent.parent) in where.stdout and str(ROOT) not in where.stdout
+
+
+def test_the_wheels_declared_dependencies_are_met(installed: tuple[Path, Path]) -> None:
+    python, work = installed
+    checked = run([sys.executable, "-m", "pip", "--python", python, "check"], work, ok=(0, 1))
+    ours = [
+        line for line in checked.stdout.splitlines() if line.lower().startswith(("bag-intent-generator", "napalm-frr"))
+    ]
+    assert ours == [], checked.stdout
 
 
 def test_build_validate_analyze_schema_from_another_directory(installed: tuple[Path, Path]) -> None:

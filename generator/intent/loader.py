@@ -242,8 +242,21 @@ def _prescan(text: str, display: str, errors: list[Finding]) -> bool:
                     )
                 )
                 return False
-    except yaml.YAMLError:
-        return True  # compose reports syntax errors with their position
+    except yaml.YAMLError as exc:
+        if "nesting depth" not in str(getattr(exc, "problem", "")):
+            return True  # compose reports syntax errors with their position
+        # PyYAML 6.0.3 and later stop deep flow nesting ([[[[...) in the scanner, before our count does
+        mark = getattr(exc, "problem_mark", None)
+        errors.append(
+            Finding(
+                "BAG210",
+                f"nested more than {MAX_DEPTH} levels deep (the limit for an intent)",
+                (),
+                Location(display, mark.line + 1, mark.column + 1) if mark else Location(display, 1, 1),
+                "an intent is a few levels of mappings and lists; check the brackets and indentation",
+            )
+        )
+        return False
     return True
 
 
