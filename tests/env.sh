@@ -11,8 +11,9 @@ _bag_env() {
     if ! "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
         echo "tests/env.sh: $py is older than Python 3.11" >&2; return 1
     fi
+    # usable as it is: a `python` command, pip, and no EXTERNALLY-MANAGED marker (PEP 668) in its stdlib
     if command -v python >/dev/null && "$py" -m pip --version >/dev/null 2>&1 \
-        && ! "$py" -c 'import os, sys, sysconfig; sys.exit(os.path.exists(os.path.join(sysconfig.get_paths()["stdlib"], "EXTERNALLY-MANAGED")))'
+        && "$py" -c 'import os, sys, sysconfig; sys.exit(os.path.exists(os.path.join(sysconfig.get_paths()["stdlib"], "EXTERNALLY-MANAGED")))'
     then
         return 0
     fi

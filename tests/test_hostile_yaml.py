@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.intent.loader import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, load_intent
 
@@ -148,3 +149,18 @@ def test_an_integer_field_written_as_base_60_is_an_error_not_a_number(tmp_path: 
     line = text.splitlines().index("  keepalive: 1:30") + 1
     assert_refused(rc, err, exit_code=2, code="BAG002", where=f"{path}:{line}:")
     assert "bgp.keepalive" in err
+
+
+@pytest.mark.parametrize("text", ["=", "<<"])
+def test_a_plain_value_yaml_11_gives_a_tag_nothing_constructs_is_the_text_it_looks_like(
+    text: str, tmp_path: Path, lab_data, cli
+) -> None:
+    """PyYAML resolves a plain `=` (YAML 1.1's value type) and `<<` to tags the safe constructor lacks: text."""
+    lab_data["description"] = "placeholder"
+    path = tmp_path / "intent.yaml"
+    path.write_text(
+        yaml.safe_dump(lab_data, sort_keys=False).replace("description: placeholder", f"description: {text}")
+    )
+    rc, _, err = cli("validate", path)
+    assert rc == 0, err  # a description like any other, never an internal error
+    assert load_intent(path).intent.description == text

@@ -209,9 +209,16 @@ def test_a_link_that_stays_down_is_rolled_back(lab: Path) -> None:
     before = running_configs()
     subprocess.run(["ip", "-n", "te1-p1-stsw1", "link", "set", "swp1", "down"], check=True)
     try:
-        results = run_push(lab, planes=[1], converge_timeout=10)
+        # the cabling check hears nothing on that port: the plane stops before anything changes...
+        stopped = run_push(lab, planes=[1], converge_timeout=10)
+        assert running_configs() == before
+        # ...and without it, the post-checks find the sessions that never come up and roll the plane back
+        results = run_push(lab, planes=[1], converge_timeout=10, cabling=False)
     finally:
         subprocess.run(["ip", "-n", "te1-p1-stsw1", "link", "set", "swp1", "up"], check=True)
+    first = stopped[0].error
+    assert first is not None and first.check == "cabling BAG305" and "te1-p1-stsw1 swp1" in first.detail
+    assert stopped[0].rolled_back == [] and stopped[0].drained == []
     error = results[0].error
     assert error is not None and error.check == "sessions"
     assert error.device in ("te1-p1-stsw1", "teast-bag-p1-s1")

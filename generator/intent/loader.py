@@ -133,6 +133,8 @@ def _construct(node: yaml.Node, path: Path_, file: str, smap: SourceMap, errors:
     style = getattr(node, "style", None)  # C loader: "" for plain scalars, the Python one None
     if node.tag in _SEXAGESIMAL_TAGS and not style and ":" in node.value:
         return node.value
+    if node.tag not in _SCALARS.yaml_constructors:  # a plain `=` or `<<` resolves to YAML 1.1's value or merge
+        return node.value  # tag, which nothing constructs: it is the text it looks like (explicit tags: BAG211)
     return _SCALARS.construct_object(node, deep=True)
 
 
@@ -245,19 +247,41 @@ def _prescan(text: str, display: str, errors: list[Finding]) -> bool:
     except yaml.YAMLError as exc:
         if "nesting depth" not in str(getattr(exc, "problem", "")):
             return True  # compose reports syntax errors with their position
-        # PyYAML 6.0.3 and later stop deep flow nesting ([[[[...) in the scanner, before our count does
-        mark = getattr(exc, "problem_mark", None)
+        # PyYAML 6.0.3 and later stop deep flow nesting ([[[[...) while scanning ahead, before our count
+        # sees the events: name the bracket that goes past the limit, as the count would have
+        line, column = _flow_bracket_past(text, MAX_DEPTH - depth)
         errors.append(
             Finding(
                 "BAG210",
                 f"nested more than {MAX_DEPTH} levels deep (the limit for an intent)",
                 (),
-                Location(display, mark.line + 1, mark.column + 1) if mark else Location(display, 1, 1),
+                Location(display, line, column),
                 "an intent is a few levels of mappings and lists; check the brackets and indentation",
             )
         )
         return False
     return True
+
+
+def _flow_bracket_past(text: str, allowed: int) -> tuple[int, int]:
+    """Line and column (1-based) of the first `[` or `{` that opens more than `allowed` flow levels
+    (brackets in quotes and comments do not count)."""
+    depth, line, column, quote = 0, 1, 0, ""
+    for char in text:
+        column += 1
+        if char == "\n":
+            line, column, quote = line + 1, 0, ""
+        elif quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > allowed:
+                return line, column
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return 1, 1
 
 
 def _expanded_size(node: yaml.Node, display: str, errors: list[Finding]) -> bool:
