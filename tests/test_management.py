@@ -149,6 +149,16 @@ def test_raw_lines_are_appended_for_their_platform_only(tmp_path: Path, lab_data
     assert eos.endswith("banner login x\nend\n") and "chassis" not in eos
 
 
+def test_a_raw_line_that_overrides_the_model_is_caught_and_named(tmp_path: Path, lab_data, write_intent, cli) -> None:
+    """Raw lines are checked for safety, not meaning: the audit catches one that changes what the
+    intent says, and the hint points at the raw lines before the templates."""
+    lab_data["management"]["raw"] = {"eos": ["router bgp 1"]}
+    code, _, err = cli("build", write_intent(on_platform(lab_data, "eos")), "-o", tmp_path / "out")
+    assert code == 1 and "error BAG080" in err and "bgp asn: model 4200001001, config 1" in err
+    assert "a `management.raw` line for eos may override what the intent says" in err
+    assert not (tmp_path / "out").exists()
+
+
 def test_an_intent_without_management_warns_that_replace_would_cut_devices_off(lab_data, write_intent, cli) -> None:
     del lab_data["management"]
     code, out, _ = cli("validate", write_intent(on_platform(lab_data, "eos")), "--format", "json")

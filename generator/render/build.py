@@ -363,18 +363,21 @@ def write_fabric_docs(staging: Path, planned: Planned, device_pages: bool) -> No
     (staging / docs.DIRECTORY / docs.FABRIC_SVG).write_text(docs.fabric_svg(planned.plan, planned.capacity, stats))
 
 
-def audit_findings(results: list[Rendered], out: Path) -> list[Finding]:
-    """One BAG080 error per device whose rendered config does not say what its model says."""
-    return [
-        audit_mismatch(
-            r.name,
-            r.platform,
-            r.problems,
-            f"a template in templates/{r.platform}/ renders this device wrongly; {out}/ was left as it was",
-        )
-        for r in results
-        if r.problems
-    ]
+def audit_findings(results: list[Rendered], out: Path, plan: Plan | None = None) -> list[Finding]:
+    """One BAG080 error per device whose rendered config does not say what its model says. A device
+    with `management.raw` lines is most likely overridden by one of them (the escape hatch is
+    checked for safety, not for meaning), so the hint points there first."""
+
+    def hint(r: Rendered) -> str:
+        management = plan.management(r.name, r.platform) if plan is not None else None
+        if management is not None and management.raw:
+            return (
+                f"a `management.raw` line for {r.platform} may override what the intent says (remove or fix it), "
+                f"else a template in templates/{r.platform}/ renders this device wrongly; {out}/ was left as it was"
+            )
+        return f"a template in templates/{r.platform}/ renders this device wrongly; {out}/ was left as it was"
+
+    return [audit_mismatch(r.name, r.platform, r.problems, hint(r)) for r in results if r.problems]
 
 
 def write_avd(plan: Plan, directory: Path) -> None:
@@ -466,7 +469,7 @@ def _build_locked(
         job = _Job(planned.plan, digest, old_devices, staging.path, out, audit, templates, old_cabling, device_pages)
         results = build_devices(job, jobs, progress)
         timings["expand+render+write" + ("+audit" if audit else "")] = time.perf_counter() - t
-        problems = audit_findings(results, shown_out)
+        problems = audit_findings(results, shown_out, planned.plan)
         if problems:
             raise AuditError(problems)
         t = time.perf_counter()
