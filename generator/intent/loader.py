@@ -200,11 +200,13 @@ def _prescan(text: str, display: str, errors: list[Finding]) -> bool:
     must never build: nesting deeper than MAX_DEPTH, tags other than YAML's plain types, and more than
     MAX_NODES values. False when the document must not be composed."""
     depth = nodes = 0
+    flow: list[bool] = []  # per open collection: written in flow style ([...], {...})
     try:
         for event in yaml.parse(text, Loader=_Loader):
             mark = event.start_mark
             where = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display, 1, 1)
             if isinstance(event, yaml.CollectionStartEvent):
+                flow.append(bool(event.flow_style))
                 depth += 1
                 if depth > MAX_DEPTH:
                     errors.append(
@@ -218,6 +220,7 @@ def _prescan(text: str, display: str, errors: list[Finding]) -> bool:
                     )
                     return False
             elif isinstance(event, yaml.CollectionEndEvent):
+                flow.pop()
                 depth -= 1
             if isinstance(event, yaml.NodeEvent) and not isinstance(event, yaml.AliasEvent):
                 nodes += 1
@@ -249,7 +252,7 @@ def _prescan(text: str, display: str, errors: list[Finding]) -> bool:
             return True  # compose reports syntax errors with their position
         # PyYAML 6.0.3 and later stop deep flow nesting ([[[[...) while scanning ahead, before our count
         # sees the events: name the bracket that goes past the limit, as the count would have
-        line, column = _flow_bracket_past(text, MAX_DEPTH - depth)
+        line, column = _flow_bracket_past(text, MAX_DEPTH - flow.count(False))  # the block levels open
         errors.append(
             Finding(
                 "BAG210",

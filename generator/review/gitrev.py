@@ -50,13 +50,35 @@ def materialize(repo: Path, commit: str, relpath: str, into: Path) -> Path:
     except ReviewError as exc:
         raise ReviewError(f"{relpath} does not exist at {commit[:12]}") from exc
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        try:
-            tar.extractall(into, filter="data")
-        except tarfile.FilterError as exc:  # a symlink out of the tree, an absolute path, a device...
-            member = getattr(exc, "tarinfo", None)
-            name = member.name if member is not None else relpath
+        unsafe = _unsafe_member(tar, into)
+        if unsafe is not None:  # a symlink out of the tree, an absolute path, a device...
+            name, why = unsafe
             raise ReviewError(
-                f"{name} at {commit[:12]} cannot be extracted safely ({exc}); "
+                f"{name} at {commit[:12]} cannot be extracted safely ({why}); "
                 "an intent directory holds YAML files, not links that leave it"
-            ) from None
+            )
+        tar.extractall(into, **_DATA_FILTER)
     return into / relpath
+
+
+# Python 3.11.4 and later (not Debian 12's 3.11.2) have tarfile's extraction filters; the "data"
+# filter is used where it exists, and _unsafe_member refuses what it would refuse, everywhere.
+_DATA_FILTER: dict[str, Any] = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+
+
+def _unsafe_member(tar: tarfile.TarFile, into: Path) -> tuple[str, str] | None:
+    """The first member the "data" filter would refuse: an absolute or escaping path, a link whose
+    target leaves the tree, a device or pipe. None when every member is a plain file or directory
+    (or a link inside the tree)."""
+    root = into.resolve()
+    for member in tar.getmembers():
+        target = (root / member.name).resolve()
+        if member.name.startswith("/") or not target.is_relative_to(root):
+            return member.name, "a path outside the tree"
+        if member.issym() or member.islnk():
+            base = target.parent if member.issym() else root
+            if member.linkname.startswith("/") or not (base / member.linkname).resolve().is_relative_to(root):
+                return member.name, f"a link to {member.linkname}, outside the tree"
+        elif not (member.isfile() or member.isdir()):
+            return member.name, "not a regular file or directory"
+    return None
