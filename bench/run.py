@@ -44,10 +44,17 @@ DEFAULT_SCALES = "0.25,0.5,1,2,4"
 
 
 def widen_pools(data: dict[str, Any], bits: int) -> None:
-    """Give every address pool `bits` more bits of room, for variants larger than the original."""
+    """Give every address pool `bits` more bits of room, for variants larger than the original; a widened
+    pool that would overlap one placed before it moves to the next free block of its size (neighbouring
+    pools, such as the regions' management /20s, would otherwise grow into each other)."""
+    placed: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
     for section in [r["addressing"] for r in data["regions"]] + [p["addressing"] for p in data["inter_region"]]:
         for key, pool in section.items():
-            section[key] = str(ipaddress.ip_network(pool).supernet(prefixlen_diff=bits))
+            net = ipaddress.ip_network(pool).supernet(prefixlen_diff=bits)
+            while any(net.version == p.version and net.overlaps(p) for p in placed):
+                net = ipaddress.ip_network((int(net.network_address) + net.num_addresses, net.prefixlen))
+            placed.append(net)
+            section[key] = str(net)
 
 
 def scaled(scale: float, drain_plane: int | None = None) -> dict[str, Any]:
