@@ -60,8 +60,11 @@ def memory(lab: Lab, devices: list[str]) -> dict[str, Any]:
     }
 
 
-def push_plane(intent: Path, work: Path, name: str, plane: int) -> dict[str, float]:
-    """Drain `plane` by intent and push it, then undrain and push it again (the push API, --commit)."""
+def push_plane(intent: Path, work: Path, name: str, plane: int) -> dict[str, Any]:
+    """Drain `plane` by intent and push it, then undrain and push it again (the push API, --commit).
+
+    Besides the wall time: the time per step, the push process's own CPU (the tool) and the CPU of the
+    commands the FRR driver runs (vtysh, frr-reload.py: in the lab they stand in for the routers' commit)."""
     from generator.deploy.push import push
 
     data = yaml.safe_load(intent.read_text())
@@ -69,7 +72,7 @@ def push_plane(intent: Path, work: Path, name: str, plane: int) -> dict[str, flo
     for region in data["regions"]:
         region["bag"]["drained_planes"] = [plane]
     drained.write_text(yaml.safe_dump(data, sort_keys=False))
-    result = {}
+    result: dict[str, Any] = {}
     for label, path in (("drain", drained), ("undrain", intent)):
         start = time.perf_counter()
         planes = push(path, inventory_path(name), work / "out", commit=True, planes=[plane], log=lambda _: None)
@@ -78,6 +81,9 @@ def push_plane(intent: Path, work: Path, name: str, plane: int) -> dict[str, flo
         if errors:
             raise SystemExit(f"push failed: {errors}")
         result[f"push_plane_{label}_devices_changed"] = sum(len(p.changed) for p in planes)
+        result[f"push_plane_{label}_steps_s"] = {k: round(v, 1) for p in planes for k, v in p.steps.items()}
+        result[f"push_plane_{label}_tool_cpu_s"] = round(sum(p.tool_cpu for p in planes), 1)
+        result[f"push_plane_{label}_driver_commands_cpu_s"] = round(sum(p.helper_cpu for p in planes), 1)
     return result
 
 

@@ -4,6 +4,7 @@ the daemon guard of the FRR driver, and post-checks on a platform whose driver r
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -175,6 +176,8 @@ def test_dry_run_push_exits_1_on_changes_and_names_every_failed_device(
     assert code == 1, stdout  # a dry run that would change something is a difference, like diff --running
     assert "plane 2: would change (1 of 8 devices change)" in stdout and "+ neighbor 10.1.0.9" in stdout
     assert "+ neighbor 10.1.0.9 password <redacted>" in stdout and PASSWORD not in stdout
+    # where the time went, so a slow push can be blamed on the routers or on the tool
+    assert re.search(r"  time: diff \d+\.\ds; the tool's own CPU \d+\.\ds of \d+\.\ds", stdout), stdout
 
     fake_driver.unreachable = {"east-bag-p1-s2", "w1-p1-stsw1"}
     code, stdout, _ = cli("push", LAB, "--inventory", inventory, "-o", out, "--commit")

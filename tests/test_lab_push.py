@@ -201,6 +201,10 @@ def test_a_change_in_one_region_drains_only_that_region(lab: Path) -> None:
         committed = {d for d, text in commits().items() if text != before[d]}
         assert committed == set(plane2.drained) | set(plane2.changed)
         assert not any(d.startswith(("pwest-", "pw1-")) for d in committed)  # pwest kept carrying plane 2
+        # the time is accounted for: every step of a committed plane, the tool's CPU apart from the routers'
+        assert list(plane2.steps)[:4] == ["diff", "cabling", "drain", "apply"]
+        assert abs(sum(plane2.steps.values()) - plane2.seconds) < 0.1 * plane2.seconds + 0.5
+        assert 0 < plane2.tool_cpu < plane2.seconds and plane2.helper_cpu > 0  # vtysh and frr-reload.py
     assert [r.changed for r in run_push(lab)] == [[], []]
 
 

@@ -61,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
             f"in {r.seconds:.1f}s" + (f"; rolled back {', '.join(r.rolled_back) or 'nothing'}" if r.error else ""),
             markup=False,
         )
+        if r.steps:
+            out.print(f"  time: {r.timing()}", markup=False)
         for failure in r.failed:
             out.print(f"  failed check '{failure.check}' on {failure.device}: {failure.detail}", markup=False)
         if r.error:

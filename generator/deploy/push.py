@@ -82,6 +82,17 @@ class PlaneResult:
     failed: list[CheckFailedError] = field(default_factory=list)  # every device that failed the step
     rolled_back: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # checks that could not run, e.g. weights on EOS
+    steps: dict[str, float] = field(default_factory=dict)  # wall seconds per step (diff, drain, apply, ...)
+    tool_cpu: float = 0.0  # CPU seconds of this process (planning, checks, Nornir): the tool's own cost
+    helper_cpu: float = 0.0  # CPU seconds of the commands the drivers ran (FRR: vtysh, frr-reload.py)
+
+    def timing(self) -> str:
+        """Where the plane's time went: a push should wait for the routers, not for itself."""
+        steps = ", ".join(f"{step} {seconds:.1f}s" for step, seconds in self.steps.items())
+        return (
+            f"{steps}; the tool's own CPU {self.tool_cpu:.1f}s of {self.seconds:.1f}s"
+            + (f", the drivers' commands {self.helper_cpu:.1f}s CPU" if self.helper_cpu else "")
+        )
 
 
 _SECRET_REF = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)\}")
@@ -312,13 +323,19 @@ class Rollout:
     notes: list[str] = field(default_factory=list)
     templates: Path = TEMPLATES
     cabling: bool = True  # LLDP against the intended wiring before a plane changes
+    steps: dict[str, float] = field(default_factory=dict)  # of the plane being pushed
 
     def target(self, name: str) -> str:
         return resolve_secrets((self.configs / f"{name}.cfg").read_text())
 
     def each(self, step: str, names: Iterable[str], work: Callable[[Host], Any]) -> dict[str, Any]:
         """Run one step on the devices through Nornir; every device that fails is reported by name."""
-        done, failed = self.fleet.run(step, sorted(names), work)
+        start = time.perf_counter()
+        try:
+            done, failed = self.fleet.run(step, sorted(names), work)
+        finally:
+            kind = step.rpartition(": ")[2]
+            self.steps[kind] = self.steps.get(kind, 0.0) + time.perf_counter() - start
         if failed:
             raise StepFailedError([as_check_failure(name, exc) for name, exc in sorted(failed.items())])
         return done
@@ -418,14 +435,27 @@ class Rollout:
         def rollback(host: Host) -> None:
             self.fleet.driver(host).rollback()
 
+        start = time.perf_counter()
         done, failed = self.fleet.run("rollback", sorted(self.touched & set(names)), rollback)
+        self.steps["rollback"] = time.perf_counter() - start
         for name, exc in sorted(failed.items()):
             self.log(f"  rollback failed: {as_check_failure(name, exc)}")
         return sorted(done)
 
     def plane(self, plane: int, names: list[str], only_diff: bool) -> PlaneResult:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), os.times()
         result = PlaneResult(plane, names)
+        self.steps = result.steps
+        try:
+            return self._plane(result, only_diff)
+        finally:
+            result.seconds = time.perf_counter() - start
+            now = os.times()
+            result.tool_cpu = now.user + now.system - cpu.user - cpu.system
+            result.helper_cpu = now.children_user + now.children_system - cpu.children_user - cpu.children_system
+
+    def _plane(self, result: PlaneResult, only_diff: bool) -> PlaneResult:
+        plane, names = result.plane, result.devices
         step = f"plane {plane}: "
         try:
             diffs = self.each(step + "diff", names, self._diff)  # a rejected candidate stops here, nothing changed
@@ -433,7 +463,6 @@ class Rollout:
             for name in result.changed:
                 self.log(f"--- {name}\n{diffs[name]}")
             if only_diff or not result.changed:
-                result.seconds = time.perf_counter() - start
                 return result
             if self.cabling:
                 self.log(f"plane {plane}: cabling (LLDP against the intended wiring)")
@@ -466,7 +495,6 @@ class Rollout:
             result.failed = list(exc.errors) if isinstance(exc, StepFailedError) else [exc]
             self.log(f"plane {plane}: {exc}; rolling back")
             result.rolled_back = self._rollback(names)
-        result.seconds = time.perf_counter() - start
         return result
 
 
