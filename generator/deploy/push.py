@@ -89,9 +89,8 @@ class PlaneResult:
     def timing(self) -> str:
         """Where the plane's time went: a push should wait for the routers, not for itself."""
         steps = ", ".join(f"{step} {seconds:.1f}s" for step, seconds in self.steps.items())
-        return (
-            f"{steps}; the tool's own CPU {self.tool_cpu:.1f}s of {self.seconds:.1f}s"
-            + (f", the drivers' commands {self.helper_cpu:.1f}s CPU" if self.helper_cpu else "")
+        return f"{steps}; the tool's own CPU {self.tool_cpu:.1f}s of {self.seconds:.1f}s" + (
+            f", the drivers' commands {self.helper_cpu:.1f}s CPU" if self.helper_cpu else ""
         )
 
 
