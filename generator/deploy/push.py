@@ -90,7 +90,7 @@ class PlaneResult:
         """Where the plane's time went: a push should wait for the routers, not for itself."""
         steps = ", ".join(f"{step} {seconds:.1f}s" for step, seconds in self.steps.items())
         return f"{steps}; the tool's own CPU {self.tool_cpu:.1f}s of {self.seconds:.1f}s" + (
-            f", the drivers' commands {self.helper_cpu:.1f}s CPU" if self.helper_cpu else ""
+            f", the drivers' commands {self.helper_cpu:.1f}s CPU" if self.helper_cpu >= 0.05 else ""
         )
 
 
@@ -449,9 +449,11 @@ class Rollout:
             return self._plane(result, only_diff)
         finally:
             result.seconds = time.perf_counter() - start
-            now = os.times()
-            result.tool_cpu = now.user + now.system - cpu.user - cpu.system
-            result.helper_cpu = now.children_user + now.children_system - cpu.children_user - cpu.children_system
+            now = os.times()  # clock ticks as floats: a difference of sums can come out as -1e-17
+            result.tool_cpu = max(0.0, (now.user - cpu.user) + (now.system - cpu.system))
+            result.helper_cpu = max(
+                0.0, (now.children_user - cpu.children_user) + (now.children_system - cpu.children_system)
+            )
 
     def _plane(self, result: PlaneResult, only_diff: bool) -> PlaneResult:
         plane, names = result.plane, result.devices
