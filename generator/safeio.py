@@ -54,6 +54,16 @@ def lkind(path: Path | str) -> str | None:
         return None
 
 
+def _kind_at(path: Path | str, follow: bool) -> str | None:
+    """What refused an open: with `follow`, what the link leads to (a loop of links stays an OSError)."""
+    if not follow:
+        return lkind(path)
+    try:
+        return kind(os.stat(path).st_mode)
+    except OSError:
+        return None
+
+
 @contextmanager
 def open_regular(path: Path | str, follow: bool = False) -> Iterator[BufferedReader]:
     """The open file at `path` if it is a regular file (a link only with `follow`); else NotRegularFileError.
@@ -62,7 +72,7 @@ def open_regular(path: Path | str, follow: bool = False) -> Iterator[BufferedRea
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        found = lkind(path) if exc.errno in (errno.ELOOP, errno.ENXIO, errno.EOPNOTSUPP) else None
+        found = _kind_at(path, follow) if exc.errno in (errno.ELOOP, errno.ENXIO, errno.EOPNOTSUPP) else None
         if found is not None and found != "a file":
             raise NotRegularFileError(path, found) from None
         raise

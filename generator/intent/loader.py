@@ -11,7 +11,6 @@ import errno
 import hashlib
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -24,6 +23,7 @@ from generator.catalogue import CATALOGUE
 from generator.findings import Finding, InputError, Location
 from generator.intent import schema
 from generator.intent.schema import Intent
+from generator.safeio import NotRegularFileError, open_regular
 from generator.textsafety import describe_char, shown
 
 # the C loader is ~10x faster and gives the same marks
@@ -148,15 +148,11 @@ def read_bounded(path: Path, display: str, errors: list[Finding]) -> bytes | Non
     """The bytes of a regular file of at most MAX_FILE_BYTES; anything else is a located BAG212/BAG210."""
     where = Location(display, 1, 1)
     try:
-        # O_NONBLOCK: opening a named pipe without a writer would otherwise wait forever
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-        with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                kind = _file_kind(info.st_mode)
-                errors.append(Finding("BAG212", f"not a regular file ({kind})", (), where, _READ_HINT))
-                return None
+        with open_regular(path, follow=True) as handle:  # a named pipe opens at once and is refused
             data = handle.read(MAX_FILE_BYTES + 1)
+    except NotRegularFileError as exc:
+        errors.append(Finding("BAG212", f"not a regular file ({exc.what})", (), where, _READ_HINT))
+        return None
     except OSError as exc:
         errors.append(Finding("BAG212", f"cannot read the file: {exc.strerror or exc}", (), where, _READ_HINT))
         return None
@@ -175,19 +171,6 @@ def read_bounded(path: Path, display: str, errors: list[Finding]) -> bytes | Non
 
 
 _READ_HINT = "pass a readable YAML file, or a directory of them"
-
-
-def _file_kind(mode: int) -> str:
-    for test, kind in (
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISFIFO, "a named pipe"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISDIR, "a directory"),
-    ):
-        if test(mode):
-            return kind
-    return "a special file"
 
 
 def _position(text: str, index: int) -> tuple[int, int]:
