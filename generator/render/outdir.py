@@ -41,7 +41,7 @@ from typing import Any
 
 from generator.catalogue import CATALOGUE
 from generator.findings import Finding, InputError, Location
-from generator.safeio import NotRegularFileError, kind, read_regular, write_files
+from generator.safeio import NotRegularFileError, kind, lkind, read_regular, write_files
 
 MANIFEST = "manifest.json"
 ANALYSIS = "analysis"
@@ -320,9 +320,7 @@ def claim_rendered(path: Path) -> dict[str, Any] | None:
 
 def _lkind(path: Path) -> str | None:
     try:
-        return kind(os.lstat(path).st_mode)
-    except FileNotFoundError:
-        return None
+        return lkind(path)
     except OSError as exc:
         raise write_failed(path, exc, "read the build output") from exc
 
