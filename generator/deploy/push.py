@@ -17,7 +17,8 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -329,15 +330,20 @@ class Rollout:
 
     def each(self, step: str, names: Iterable[str], work: Callable[[Host], Any]) -> dict[str, Any]:
         """Run one step on the devices through Nornir; every device that fails is reported by name."""
-        start = time.perf_counter()
-        try:
+        with self._timed(step.rpartition(": ")[2]):
             done, failed = self.fleet.run(step, sorted(names), work)
-        finally:
-            kind = step.rpartition(": ")[2]
-            self.steps[kind] = self.steps.get(kind, 0.0) + time.perf_counter() - start
         if failed:
             raise StepFailedError([as_check_failure(name, exc) for name, exc in sorted(failed.items())])
         return done
+
+    @contextmanager
+    def _timed(self, step: str) -> Iterator[None]:
+        """Add the wall time of the block to the plane's time for `step` (a step may run more than once)."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.steps[step] = self.steps.get(step, 0.0) + time.perf_counter() - start
 
     def _diff(self, host: Host) -> str:
         driver = self.fleet.driver(host)
@@ -434,9 +440,8 @@ class Rollout:
         def rollback(host: Host) -> None:
             self.fleet.driver(host).rollback()
 
-        start = time.perf_counter()
-        done, failed = self.fleet.run("rollback", sorted(self.touched & set(names)), rollback)
-        self.steps["rollback"] = time.perf_counter() - start
+        with self._timed("rollback"):
+            done, failed = self.fleet.run("rollback", sorted(self.touched & set(names)), rollback)
         for name, exc in sorted(failed.items()):
             self.log(f"  rollback failed: {as_check_failure(name, exc)}")
         return sorted(done)
