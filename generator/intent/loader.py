@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from generator.catalogue import CATALOGUE
 from generator.findings import Finding, InputError, Location
 from generator.intent import schema
+from generator.intent.files import intent_files
 from generator.intent.schema import Intent
 from generator.safeio import NotRegularFileError, open_regular
 from generator.textsafety import describe_char, shown
@@ -568,17 +569,6 @@ def _pydantic_errors(exc: ValidationError, smap: SourceMap, data: Any) -> list[F
             seen.add((e.path, e.code))
             unique.append(e)
     return unique
-
-
-def intent_files(path: Path) -> list[Path]:
-    """The files of an intent path: the file itself, or a directory's *.yaml and *.yml files.
-    Hidden names are not part of an intent (an editor's lock `.#lab.yaml`, a swap or backup file)."""
-    if path.is_dir():
-        # not is_file(): a *.yaml that is a device or a dangling link is refused by name, not skipped
-        return sorted(
-            p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and not p.is_dir()
-        )
-    return [path]
 
 
 _PATH_HINTS = {

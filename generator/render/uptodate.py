@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import generator
+from generator.intent.files import intent_files
 from generator.render.outdir import (
     CABLING_CSV,
     DOCS_DEVICES,
@@ -27,17 +28,6 @@ from generator.render.outdir import (
     write_atomic,
 )
 from generator.safeio import NotRegularFileError, open_regular, read_regular
-
-
-def intent_files(path: Path) -> list[Path]:
-    """The files an intent path stands for (as generator.intent.loader reads them: hidden names,
-    such as an editor's `.#lab.yaml` lock, are not part of an intent)."""
-    if path.is_dir():
-        return sorted(
-            p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and p.is_file()
-        )
-    return [path]
-
 
 _FAST_PATH_BYTES = 64 * 2**20  # far above any intent the loader accepts: a larger file is the loader's to refuse
 
