@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from generator.catalogue import CATALOGUE
 from generator.findings import Finding, InputError, Location
 from generator.intent import schema
-from generator.intent.files import intent_files
+from generator.intent.files import digest_entry, intent_files
 from generator.intent.schema import Intent
 from generator.safeio import NotRegularFileError, open_regular
 from generator.textsafety import describe_char, shown
@@ -636,10 +636,7 @@ def load_intent(path: str | Path) -> LoadedIntent:
         raw = read_bounded(file, display, errors)
         if raw is None:
             continue
-        # the digest covers a file's name within an intent directory (it decides the merge order), not the
-        # path: the same bytes read from elsewhere are the same intent (render.uptodate.intent_digest agrees)
-        label = file.name.encode() if file != root else b""
-        digest.update(label + b"\0" + raw + b"\0")
+        digest.update(digest_entry(file, root, raw))
         fmap = SourceMap()
         doc = _read_document(raw, display, fmap, errors)
         if doc is not None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import generator
-from generator.intent.files import intent_files
+from generator.intent.files import digest_entry, intent_files
 from generator.render.outdir import (
     CABLING_CSV,
     DOCS_DEVICES,
@@ -41,8 +41,7 @@ def intent_digest(path: str | Path) -> str | None:
             data = read_regular(file, _FAST_PATH_BYTES, follow=True)
         except NotRegularFileError:
             return None
-        label = file.name.encode() if file != Path(path) else b""  # as the loader: names in a directory, no paths
-        digest.update(label + b"\0" + data + b"\0")
+        digest.update(digest_entry(file, Path(path), data))
     return digest.hexdigest()
 
 
