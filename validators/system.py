@@ -7,13 +7,14 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from generator.compile.mtu import interface_mtu, max_ip_mtu
+from generator.compile.system import FieldPath, setting
+from generator.compile.wiring import fabric_role
 from generator.findings import Finding, Severity, format_path
 from generator.intent.loader import LoadedIntent
 from generator.intent.schema import Intent, Management, ManagementSettings
 from generator.platforms import PLATFORMS
 from generator.validators.intent import finding
 
-FieldPath = tuple[str | int, ...]
 Role = str
 
 
@@ -98,23 +99,8 @@ def device_kinds(intent: Intent) -> list[tuple[int, str, Role]]:
     for i, region in enumerate(intent.regions):
         kinds[(i, region.bag.hardware, "bag")] = None
         for fabric in region.fabrics:
-            kinds[(i, fabric.hardware, "spine" if fabric.kind == "nsf" else "edge")] = None
+            kinds[(i, fabric.hardware, fabric_role(fabric))] = None
     return list(kinds)
-
-
-def resolved(m: Management, hardware: str, role: Role, field: str) -> tuple[Any, FieldPath]:
-    """A management setting as a device of (hardware, role) gets it, and the field it was written in:
-    the defaults, then `by_hardware`, then `by_role` (generator.compile.system.settings)."""
-    value: Any = getattr(m, field)
-    path: FieldPath = ("management", field)
-    layers: tuple[tuple[ManagementSettings | None, FieldPath], ...] = (
-        (m.by_hardware.get(hardware), ("management", "by_hardware", hardware)),
-        (m.by_role.get(role), ("management", "by_role", role)),  # type: ignore[call-overload]
-    )
-    for layer, where in layers:
-        if layer is not None and field in layer.model_fields_set:
-            value, path = getattr(layer, field), (*where, field)
-    return value, path
 
 
 def _layers(m: Management) -> Iterator[tuple[ManagementSettings, FieldPath]]:
@@ -146,7 +132,7 @@ def _management(loaded: LoadedIntent, m: Management) -> Iterator[Finding]:
     for i, hardware, role in device_kinds(intent):
         platform = PLATFORMS[intent.hardware[hardware].platform]
         kind = f"the {platform.NAME} {role} switches of hardware profile '{hardware}'"
-        interface, ipath = resolved(m, hardware, role, "interface")
+        interface, ipath = setting(m, hardware, role, "interface")
         pattern = platform.MGMT_INTERFACE_RE
         if pattern and interface and not re.fullmatch(pattern, interface) and once("if", ipath, platform.NAME):
             yield finding(
@@ -157,7 +143,7 @@ def _management(loaded: LoadedIntent, m: Management) -> Iterator[Finding]:
                 "moved into the management VRF",
                 f"use {platform.MGMT_INTERFACE_FORMS}",
             )
-        users, upath = resolved(m, hardware, role, "users")
+        users, upath = setting(m, hardware, role, "users")
         users = users or []
         for k, user in enumerate(users):
             if user.name in platform.RESERVED_USERS and once("reserved", upath, k):

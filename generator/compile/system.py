@@ -29,10 +29,12 @@ from typing import Any
 
 from generator.compile.addressing import ipv4_text
 from generator.intent.schema import Intent, ManagementSettings
+from generator.intent.schema import Management as IntentManagement
 from generator.model import AaaServer, Macsec, Management, User
 from generator.platforms import PLATFORMS
 
 DEFAULT_VRF = "MGMT"
+FieldPath = tuple[str | int, ...]  # where in the intent a value was written
 
 
 def ref(env: str) -> str:
@@ -74,16 +76,27 @@ def management_pools(intent: Intent, devices_per_region: dict[str, int]) -> dict
 _FIELDS = tuple(ManagementSettings.model_fields)
 
 
+def setting(m: IntentManagement, hardware: str, role: str, field: str) -> tuple[Any, FieldPath]:
+    """One management setting as a device of (hardware profile, role) gets it (the defaults, then
+    `by_hardware`, then `by_role`: each overrides only what it sets), and the field it was written in."""
+    value: Any = getattr(m, field)
+    path: FieldPath = ("management", field)
+    layers = (
+        (m.by_hardware.get(hardware), ("management", "by_hardware", hardware)),
+        (m.by_role.get(role), ("management", "by_role", role)),  # type: ignore[call-overload]
+    )
+    for layer, where in layers:
+        if layer is not None and field in layer.model_fields_set:
+            value, path = getattr(layer, field), (*where, field)
+    return value, path
+
+
 def settings(intent: Intent, hardware: str, role: str) -> dict[str, Any]:
-    """The management settings of a (hardware profile, role): defaults, then profile, then role."""
+    """The management settings of a (hardware profile, role)."""
     m = intent.management
     if m is None:
         return {}
-    merged = {f: getattr(m, f) for f in _FIELDS}
-    for layer in (m.by_hardware.get(hardware), m.by_role.get(role)):  # type: ignore[call-overload]
-        if layer is not None:
-            merged |= {f: getattr(layer, f) for f in layer.model_fields_set}
-    return merged
+    return {f: setting(m, hardware, role, f)[0] for f in _FIELDS}
 
 
 def management(intent: Intent, platform: str, hardware: str, role: str, address: str, gateway: str) -> Management:

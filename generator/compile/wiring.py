@@ -15,6 +15,13 @@ from typing import Literal, NamedTuple
 from generator.intent.schema import Fabric, Intent, InterRegion, Region
 
 Role = Literal["bag", "spine", "edge"]
+
+
+def fabric_role(fabric: Fabric) -> Role:
+    """The role of a fabric's switches: spines of a network spine fabric (nsf), else edge switches."""
+    return "spine" if fabric.kind == "nsf" else "edge"
+
+
 LinkKind = Literal["fabric", "inter"]
 
 
@@ -105,7 +112,7 @@ def _region_nodes(region: Region, intent: Intent) -> Iterator[Node]:
                 power,
             )
     for fabric in region.fabrics:
-        role: Role = "spine" if fabric.kind == "nsf" else "edge"
+        role = fabric_role(fabric)
         for plane in range(1, bag.planes + 1):
             drained = plane in bag.drained_planes
             for index in range(1, fabric.switches_per_plane + 1):
