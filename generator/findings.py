@@ -33,6 +33,9 @@ class Location:
         return f"{self.file}:{self.line}:{self.column}" if self.line else self.file
 
 
+FieldPath = tuple[str | int, ...]  # where a value is in the intent: ("regions", 0, "bag", "planes")
+
+
 def format_path(path: Iterable[str | int]) -> str:
     """('regions', 0, 'bag', 'planes') -> 'regions[0].bag.planes' (keys are user text: escaped, cut)."""
     text = ""
@@ -45,7 +48,7 @@ def format_path(path: Iterable[str | int]) -> str:
 class Finding:
     code: str
     message: str
-    path: tuple[str | int, ...] = ()
+    path: FieldPath = ()
     location: Location | None = None
     hint: str = ""
     severity: Severity = Severity.ERROR
@@ -86,13 +89,13 @@ class Finding:
 
 
 class Locator(Protocol):
-    def locate(self, path: tuple[str | int, ...]) -> Location | None: ...
+    def locate(self, path: FieldPath) -> Location | None: ...
 
 
 def located(
     source: Locator,
     code: str,
-    path: tuple[str | int, ...],
+    path: FieldPath,
     message: str,
     hint: str = "",
     severity: Severity = Severity.ERROR,

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import ipaddress
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from typing import Generic, TypeVar
 
 from generator.catalogue import CATALOGUE
 from generator.compile.ports import lanes_for
 from generator.compile.wiring import fabric_uplink_speed, inter_region_speed
-from generator.findings import Finding, Severity, format_path, located
+from generator.findings import FieldPath, Finding, Severity, format_path, located
 from generator.intent.loader import LoadedIntent
 from generator.intent.schema import Hardware, Intent, reserved_range
 from generator.units import speed_token
@@ -32,13 +32,23 @@ MAX_LINKS = 2_500_000
 def finding(
     loaded: LoadedIntent,
     code: str,
-    path: tuple[str | int, ...],
+    path: FieldPath,
     message: str,
     hint: str = "",
     severity: Severity = Severity.ERROR,
 ) -> Finding:
     """A located finding; without a hint of its own it carries the catalogue's fix for its code."""
     return located(loaded.source, code, path, message, hint or CATALOGUE[code].fix, severity)
+
+
+def repeated(keys: Iterable[Hashable]) -> Iterator[tuple[int, int]]:
+    """(index, index of its first occurrence) of every key seen before: an entry listed twice in a list
+    where the device keeps only one (an override, a user, a server)."""
+    first: dict[Hashable, int] = {}
+    for n, key in enumerate(keys):
+        if key in first:
+            yield n, first[key]
+        first.setdefault(key, n)
 
 
 def check_intent(loaded: LoadedIntent) -> list[Finding]:
@@ -110,7 +120,6 @@ def _breakouts(loaded: LoadedIntent) -> Iterator[Finding]:
 
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-FieldPath = tuple[str | int, ...]
 T = TypeVar("T")
 
 
@@ -158,15 +167,20 @@ class PrefixIndex(Generic[T]):
             self._inside.setdefault(self._key(prefix, length), item)
 
 
-def _fabric_prefixes(loaded: LoadedIntent) -> Iterator[Finding]:
-    """Every prefix a fabric announces is unique network-wide: two fabrics announcing the same or
-    nested prefixes (in one region or in two) would attract each other's traffic."""
-    entries = [
+def fabric_prefixes(intent: Intent) -> list[tuple[FieldPath, str, IPNetwork]]:
+    """Every prefix a fabric announces, with the field it is written in and the fabric's name."""
+    return [
         (("regions", i, "fabrics", j, "prefixes", k), fabric.name, prefix)
-        for i, region in enumerate(loaded.intent.regions)
+        for i, region in enumerate(intent.regions)
         for j, fabric in enumerate(region.fabrics)
         for k, prefix in enumerate(fabric.prefixes)
     ]
+
+
+def _fabric_prefixes(loaded: LoadedIntent) -> Iterator[Finding]:
+    """Every prefix a fabric announces is unique network-wide: two fabrics announcing the same or
+    nested prefixes (in one region or in two) would attract each other's traffic."""
+    entries = fabric_prefixes(loaded.intent)
     index: PrefixIndex[tuple[FieldPath, str, IPNetwork]] = PrefixIndex(p for _, _, p in entries)
     for path, name, prefix in entries:
         other = index.find(prefix)
@@ -352,17 +366,14 @@ def _overrides(loaded: LoadedIntent) -> Iterator[Finding]:
         pair_keys: list[tuple[object, ...]] = [(o.region, o.plane, o.switch) for o in pair.link_overrides]
         lists.append((("inter_region", k, "link_overrides"), pair_keys, "region {} plane {} switch {}"))
     for base, keys, what in lists:
-        first: dict[tuple[object, ...], int] = {}
-        for n, key in enumerate(keys):
-            if key in first:
-                yield finding(
-                    loaded,
-                    "BAG224",
-                    (*base, n),
-                    f"{what.format(*key)} is overridden twice (also {format_path((*base, first[key]))})",
-                    "keep one entry with the link count you mean",
-                )
-            first.setdefault(key, n)
+        for n, earlier in repeated(keys):
+            yield finding(
+                loaded,
+                "BAG224",
+                (*base, n),
+                f"{what.format(*keys[n])} is overridden twice (also {format_path((*base, earlier))})",
+                "keep one entry with the link count you mean",
+            )
 
 
 def _pairs(loaded: LoadedIntent) -> Iterator[Finding]:
@@ -518,12 +529,7 @@ def _pools(loaded: LoadedIntent) -> Iterator[Finding]:
                 "set p2p_ipv4 and/or p2p_ipv6",
             )
     pools = address_pools(intent)
-    prefixes = [
-        (("regions", i, "fabrics", j, "prefixes", k), prefix)
-        for i, region in enumerate(intent.regions)
-        for j, fabric in enumerate(region.fabrics)
-        for k, prefix in enumerate(fabric.prefixes)
-    ]
+    prefixes = [(path, prefix) for path, _, prefix in fabric_prefixes(intent)]
     index: PrefixIndex[tuple[FieldPath, IPNetwork]] = PrefixIndex(net for _, net in [*pools, *prefixes])
     for path, net in pools:
         reserved = reserved_range(net)

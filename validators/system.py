@@ -7,13 +7,13 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from generator.compile.mtu import interface_mtu, max_ip_mtu
-from generator.compile.system import FieldPath, setting
+from generator.compile.system import setting
 from generator.compile.wiring import fabric_role
-from generator.findings import Finding, Severity, format_path
+from generator.findings import FieldPath, Finding, Severity, format_path
 from generator.intent.loader import LoadedIntent
 from generator.intent.schema import Intent, Management, ManagementSettings
 from generator.platforms import PLATFORMS
-from generator.validators.intent import finding
+from generator.validators.intent import finding, repeated
 
 Role = str
 
@@ -200,18 +200,15 @@ def _duplicates(loaded: LoadedIntent, layer: ManagementSettings, base: FieldPath
         ("syslog", [str(a) for a in layer.syslog or ()], "syslog server", ()),
     )
     for field, keys, what, leaf in lists:
-        first: dict[str, int] = {}
-        for k, key in enumerate(keys):
-            if key in first:
-                yield finding(
-                    loaded,
-                    "BAG257",
-                    (*base, field, k, *leaf),
-                    f"{what} '{key}' is listed twice (also {format_path((*base, field, first[key]))}); "
-                    "the device keeps only one",
-                    f"list each {what} once",
-                )
-            first.setdefault(key, k)
+        for k, earlier in repeated(keys):
+            yield finding(
+                loaded,
+                "BAG257",
+                (*base, field, k, *leaf),
+                f"{what} '{keys[k]}' is listed twice (also {format_path((*base, field, earlier))}); "
+                "the device keeps only one",
+                f"list each {what} once",
+            )
 
 
 def _gateway(loaded: LoadedIntent, m: Management, devices: int) -> Iterator[Finding]:

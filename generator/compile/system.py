@@ -28,13 +28,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.compile.addressing import ipv4_text
+from generator.findings import FieldPath
 from generator.intent.schema import Intent, ManagementSettings
 from generator.intent.schema import Management as IntentManagement
 from generator.model import AaaServer, Macsec, Management, User
 from generator.platforms import PLATFORMS
 
 DEFAULT_VRF = "MGMT"
-FieldPath = tuple[str | int, ...]  # where in the intent a value was written
 
 
 def ref(env: str) -> str:
