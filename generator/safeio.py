@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -96,6 +97,15 @@ def first_line(path: Path | str, limit: int = 4096) -> bytes:
     """The first line of a regular file (at most `limit` bytes of it), without its line break."""
     with open_regular(path) as handle:
         return handle.read(limit).split(b"\n", 1)[0]
+
+
+def first_line_is(path: Path | str, pattern: re.Pattern[bytes]) -> bool:
+    """Whether `path` is a regular file whose first line is `pattern` (a header this tool writes):
+    what marks a file as the tool's own, to be replaced by its next run. Anything else is False."""
+    try:
+        return pattern.fullmatch(first_line(path)) is not None
+    except (OSError, NotRegularFileError):
+        return False
 
 
 def _size(n: int) -> str:

@@ -167,6 +167,12 @@ class Plan:
             return shared
         return shared._replace(ipv4=pool.address(self.layout.loopback_index[name]), gateway=pool.gateway)
 
+    def management_ipv4(self, name: str) -> str:
+        """The device's management address with its pool's length ('10.250.0.2/20'); '' without one."""
+        node = self.wiring.nodes[name]
+        management = self.management(name, self.intent.hardware[node.hardware].platform)
+        return management.ipv4 if management is not None else ""
+
     def macsec_profile(self, platform: str, name: str) -> Macsec:
         key = (platform, name)
         cached = self._profiles.get(key)

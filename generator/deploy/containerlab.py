@@ -43,8 +43,8 @@ from typing import Any
 
 from generator.compile.network import Plan
 from generator.render.cabling import Cable, device_cables
-from generator.render.outdir import OutputDirError, stat_output, write_failed, write_outputs
-from generator.safeio import NotRegularFileError, first_line, lkind
+from generator.render.outdir import OutputDirError, output_kind, sample, stat_output, write_failed, write_outputs
+from generator.safeio import first_line_is
 
 KINDS = ("arista_ceos", "cisco_xrd", "juniper_crpd", "juniper_vjunosrouter", "juniper_vjunosswitch", "linux")
 DEFAULT_IMAGES = {
@@ -131,9 +131,8 @@ def flavour(platform: str, role: str, options: Options) -> str:
 
 def management_address(plan: Plan, name: str) -> ipaddress.IPv4Interface | None:
     """The device's management address and prefix from the intent's management pools (None: none)."""
-    platform = plan.intent.hardware[plan.wiring.nodes[name].hardware].platform
-    management = plan.management(name, platform)
-    return ipaddress.IPv4Interface(management.ipv4) if management and management.ipv4 else None
+    address = plan.management_ipv4(name)
+    return ipaddress.IPv4Interface(address) if address else None
 
 
 def management_network(addresses: list[ipaddress.IPv4Interface]) -> ipaddress.IPv4Network | None:
@@ -290,10 +289,7 @@ _SIDE_FILE = re.compile(r"[a-z0-9-]+\.(cfg|EosIntfMapping\.json)|frr-daemons")
 
 def written_here(path: Path) -> bool:
     """Whether a file is a topology this tool wrote (its first line is the export's header line)."""
-    try:
-        return bool(_HEADER_LINE.fullmatch(first_line(path)))
-    except (OSError, NotRegularFileError):
-        return False
+    return first_line_is(path, _HEADER_LINE)
 
 
 def check_target(path: Path, intent: Path) -> None:
@@ -309,7 +305,7 @@ def check_target(path: Path, intent: Path) -> None:
             f"cannot write the topology: no such directory {path.parent}/",
             "create the directory first, or pass -t a file in an existing one; nothing was changed",
         )
-    what = _lkind(path)
+    what = output_kind(path, "write the topology")
     real = Path(os.path.realpath(path))
     intent_real = Path(os.path.realpath(intent))
     new_name = f"pass -t a new file name, e.g. {path.parent / 'lab.clab.yml'}; nothing was changed"
@@ -333,7 +329,7 @@ def check_target(path: Path, intent: Path) -> None:
             f"move it away, or {new_name}",
         )
     side = path.parent / files_dir(path)
-    side_kind = _lkind(side)
+    side_kind = output_kind(side, "write the topology")
     if side_kind is None:
         return
     if side_kind != "a directory":
@@ -346,23 +342,15 @@ def check_target(path: Path, intent: Path) -> None:
     if what is None and entries:
         foreign = [e.name for e in entries]  # no topology of ours beside them: none of them is known to be ours
     if foreign:
-        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
         raise _refuse(
             path,
-            f"cannot have its files in {side}/: it holds {shown}, which `lab export` did not write",
+            f"cannot have its files in {side}/: it holds {sample(foreign)}, which `lab export` did not write",
             f"move {side}/ away, or {new_name}",
         )
 
 
 def _refuse(path: Path, why: str, hint: str) -> OutputDirError:
     return OutputDirError("BAG200", path, f"not written: it {why}", hint)
-
-
-def _lkind(path: Path) -> str | None:
-    try:
-        return lkind(path)
-    except OSError as exc:
-        raise write_failed(path, exc, "write the topology") from exc
 
 
 def _same_file(a: Path, b: Path) -> bool:

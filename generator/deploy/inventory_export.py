@@ -18,17 +18,14 @@ import yaml
 from generator.compile.network import Plan
 from generator.deploy.inventory import PASSWORD_ENV, USERNAME_ENV
 from generator.platforms import PLATFORMS
-from generator.safeio import NotRegularFileError, first_line
+from generator.safeio import first_line_is
 
 
 def management_address(plan: Plan, name: str) -> str:
     """Where tools reach a device: its management address from the intent's management pool, else
     its IPv4 loopback (FRR devices and intents without a management block are reached in band)."""
-    platform = plan.intent.hardware[plan.wiring.nodes[name].hardware].platform
-    management = plan.management(name, platform)
-    if management is not None and management.ipv4:
-        return management.ipv4.split("/", 1)[0]
-    return plan.loopbacks(name)["ipv4"]
+    address = plan.management_ipv4(name)
+    return address.split("/", 1)[0] if address else plan.loopbacks(name)["ipv4"]
 
 
 def group_name(kind: str, value: str | int) -> str:
@@ -123,10 +120,7 @@ _HEADER_LINE = re.compile(
 def written_here(path: Path) -> bool:
     """Whether a file is an inventory this tool wrote (its first line is the header `export` writes):
     only those are replaced by the next export."""
-    try:
-        return bool(_HEADER_LINE.fullmatch(first_line(path)))
-    except (OSError, NotRegularFileError):
-        return False
+    return first_line_is(path, _HEADER_LINE)
 
 
 def export(plan: Plan, fmt: str) -> dict[str, str]:

@@ -193,7 +193,8 @@ def _entry_kind(entry: os.DirEntry[str]) -> str:
         return "gone"
 
 
-def _sample(names: list[str]) -> str:
+def sample(names: list[str]) -> str:
+    """The first three names and how many more: what a refusal shows of a long list."""
     return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
@@ -222,7 +223,7 @@ def claim_build_dir(path: Path, target: Path) -> dict[str, Any] | None:
     if foreign:
         raise refuse(
             path,
-            f"holds {_sample(foreign)}, which no build wrote; a build replaces the directory as a whole",
+            f"holds {sample(foreign)}, which no build wrote; a build replaces the directory as a whole",
             f"move {'them' if len(foreign) > 1 else 'it'} out of {path}/ (or pass -o a new directory); "
             "nothing was changed",
         )
@@ -233,7 +234,7 @@ def _manifest_or_refuse(path: Path, target: Path, entries: list[str]) -> dict[st
     if MANIFEST not in entries:
         listed = sorted(entries)
         raise refuse(
-            path, f"holds files no build wrote ({_sample(listed)}); a build replaces its output directory as a whole"
+            path, f"holds files no build wrote ({sample(listed)}); a build replaces its output directory as a whole"
         )
     found = os.lstat(target / MANIFEST).st_mode
     if not stat.S_ISREG(found):
@@ -279,7 +280,7 @@ def claim_analysis_dir(path: Path) -> Path:
     if problems:
         raise refuse(
             path,
-            f"holds {_sample(problems)}, which `analyze` did not write; it writes only {', '.join(ANALYSIS_FILES)}",
+            f"holds {sample(problems)}, which `analyze` did not write; it writes only {', '.join(ANALYSIS_FILES)}",
             "pass -o a new or empty directory, or one `analyze` wrote; nothing was changed",
         )
     return target
@@ -295,7 +296,7 @@ def claim_rendered(path: Path) -> dict[str, Any] | None:
         return None
     if not stat.S_ISDIR(found.st_mode):
         raise OutputDirError("BAG200", path, f"is {kind(found.st_mode)}, not a build's output directory")
-    manifest_kind = _lkind(target / MANIFEST)
+    manifest_kind = output_kind(target / MANIFEST, "read the build output")
     if manifest_kind not in (None, "a file"):
         raise OutputDirError(
             "BAG200", path, f"has a {MANIFEST} that is {manifest_kind}, not the file a build writes; it was not read"
@@ -305,24 +306,25 @@ def claim_rendered(path: Path) -> dict[str, Any] | None:
         return None
     odd = []
     for name in manifest["devices"]:
-        what = _lkind(target / f"{name}.cfg")
+        what = output_kind(target / f"{name}.cfg", "read the build output")
         if what not in (None, "a file"):
             odd.append(f"{name}.cfg ({what})")
     if odd:
         raise OutputDirError(
             "BAG200",
             path,
-            f"holds {_sample(sorted(odd))} where the build wrote a config; it was not read",
+            f"holds {sample(sorted(odd))} where the build wrote a config; it was not read",
             f"move {'them' if len(odd) > 1 else 'it'} away and rebuild {path}/; nothing was changed",
         )
     return manifest
 
 
-def _lkind(path: Path) -> str | None:
+def output_kind(path: Path, doing: str) -> str | None:
+    """safeio.lkind of a path in an output, BAG201 (not an internal error) when the system refuses to look."""
     try:
         return lkind(path)
     except OSError as exc:
-        raise write_failed(path, exc, "read the build output") from exc
+        raise write_failed(path, exc, doing) from exc
 
 
 def claim_files_dir(
@@ -366,14 +368,14 @@ def claim_files_dir(
     if replaced:
         raise refuse(
             path,
-            f"holds {_sample(sorted(replaced))}, which this tool did not write (no header line of its own); "
+            f"holds {sample(sorted(replaced))}, which this tool did not write (no header line of its own); "
             "writing would replace it",
             "move it away, or pass -o another directory; nothing was changed",
         )
     if mixed:
         raise refuse(
             path,
-            f"holds {_sample(sorted(mixed))}, YAML this tool did not write (an intent directory?): "
+            f"holds {sample(sorted(mixed))}, YAML this tool did not write (an intent directory?): "
             "the new YAML files would be read with it",
             "pass -o a directory of its own, e.g. -o inventory/; nothing was changed",
         )
