@@ -1,7 +1,8 @@
 """The fast ciscoconfparse2 front end builds exactly the tree the library builds on its own.
 
-ReadOnlyParse drops comment and blank lines, converts Junos braces itself and uses a linear parent
-lookup; each of those must leave every statement, its indentation and its parent unchanged.
+ReadOnlyParse drops comment and blank lines, converts Junos braces itself, uses a linear parent
+lookup and builds the line objects in one loop; each of those must leave every statement, its
+indentation, its parent and every attribute of its line object unchanged.
 """
 
 from __future__ import annotations
@@ -28,13 +29,15 @@ Tree = list[tuple[str, str, list[str]]]
 
 
 @contextmanager
-def library_parent_lookup() -> Iterator[None]:
-    """ciscoconfparse2 as shipped: its own (quadratic) parent cache."""
+def library_as_shipped() -> Iterator[None]:
+    """ciscoconfparse2's own bootstrap, with its own (quadratic) parent cache."""
     ConfigList._maintain_bootstrap_parent_cache = confparse.ORIGINAL_PARENT_CACHE
+    ConfigList.bootstrap = confparse.ORIGINAL_BOOTSTRAP
     try:
         yield
     finally:
         ConfigList._maintain_bootstrap_parent_cache = confparse._parent_cache
+        ConfigList.bootstrap = confparse._bootstrap
 
 
 def statements(parse: Any) -> Tree:
@@ -76,10 +79,57 @@ IRREGULAR = [
 
 
 def test_the_linear_parent_lookup_finds_the_parents_the_library_finds() -> None:
-    with library_parent_lookup():
+    with library_as_shipped():
         expected = statements(CiscoConfParse(IRREGULAR, syntax="ios", ignore_blank_lines=True))
     assert statements(CiscoConfParse(IRREGULAR, syntax="ios", ignore_blank_lines=True)) == expected
     assert statements(ReadOnlyParse(IRREGULAR, syntax="ios", ignore_blank_lines=True)) == expected
+
+
+def attributes(parse: Any) -> list[dict[str, Any]]:
+    """Every line object's attributes, with the objects it points at named by line number."""
+
+    def plain(name: str, value: Any) -> Any:
+        if name in ("parent",):
+            return value.linenum
+        if name in ("_children",):
+            return [c.linenum for c in value]
+        if name in ("confobj",):
+            return type(value).__name__
+        if name in ("all_text", "all_lines"):
+            return list(value)
+        return value
+
+    return [{"class": type(o).__name__, **{k: plain(k, v) for k, v in vars(o).items()}} for o in parse.config_objs.data]
+
+
+MACROS_AND_BANNERS = [
+    "hostname x",
+    "banner motd ^",
+    "  hello",
+    "^",
+    "macro name m",
+    " a",
+    "@",
+    "interface e1",
+    " ip address 1.2.3.4/31",
+    "interface e2",
+    "   deep",
+    " ! a comment indented less than the line above it: the library makes it nobody's child",
+    " after",
+    "",
+    "!",
+]
+
+
+@pytest.mark.parametrize(
+    ("lines", "syntax"), [(IRREGULAR, "ios"), (MACROS_AND_BANNERS, "ios"), (IRREGULAR, "iosxr"), (IRREGULAR, "junos")]
+)
+def test_the_one_loop_bootstrap_builds_the_librarys_line_objects(lines: list[str], syntax: str) -> None:
+    with library_as_shipped():
+        expected = CiscoConfParse(lines, syntax=syntax, ignore_blank_lines=True)
+    found = CiscoConfParse(lines, syntax=syntax, ignore_blank_lines=True)
+    assert attributes(found) == attributes(expected)
+    assert found.config_objs.commit_checkpoint == expected.config_objs.commit_checkpoint
 
 
 JUNOS_EDGE_CASES = [
@@ -114,7 +164,7 @@ def test_a_rendered_config_parses_to_the_librarys_tree_on_every_platform(tmp_pat
     plan = plan_checked(load_intent(path)).plan
     lines = render_device(expand(plan, "east-bag-p1-s1")).splitlines()
     syntax = "junos" if platform == "junos" else "ios"
-    with library_parent_lookup():
+    with library_as_shipped():
         expected = statements(CiscoConfParse(lines, syntax=syntax, ignore_blank_lines=True))
     found = statements(ReadOnlyParse(lines, syntax=syntax, ignore_blank_lines=True))
     if platform == "junos":  # the library keeps Junos /* */ banners as statements; they state nothing

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import time
@@ -159,23 +158,9 @@ def _write_page(job: _Job, device: Device) -> None:
 
 
 def _audit(device: Device, text: str) -> tuple[str, ...]:
-    """Audit one config with the cyclic collector on for just this parse.
-
-    Workers run with the collector paused (millions of acyclic model tuples); ciscoconfparse2's parse
-    trees and pyparsing's results are cycles, so without a collection every parse would stay in
-    memory (4 GB per worker on Junos configs). Freezing first keeps the plan and the models out of
-    the collection, which then only walks this parse's garbage."""
     from generator.validators.audit import audit_device  # imported before the fork when auditing, see build_devices
 
-    was_enabled = gc.isenabled()
-    gc.freeze()
-    gc.enable()
-    try:
-        return tuple(audit_device(device, text))
-    finally:
-        gc.collect()
-        if not was_enabled:
-            gc.disable()
+    return tuple(audit_device(device, text))
 
 
 def _build_one(job: _Job, name: str) -> Rendered:
@@ -320,11 +305,8 @@ def build_devices(job: _Job, jobs: int, progress: ProgressFactory = no_progress)
     what = "render + audit" if job.audit else "render"
     groups = shards(plan)
     workers = 1 if small else bounded_jobs(jobs, len(groups))
-    try:
-        with progress(f"{what} devices", len(plan.wiring.nodes)) as advance:
-            results = fork_map(_build_shard, job, groups, workers, lambda c: advance(len(c)))
-    finally:
-        gc.unfreeze()  # what the audits froze in this process becomes collectable again
+    with progress(f"{what} devices", len(plan.wiring.nodes)) as advance:
+        results = fork_map(_build_shard, job, groups, workers, lambda c: advance(len(c)))
     order = {name: i for i, name in enumerate(plan.wiring.nodes)}
     return sorted(results, key=lambda r: order[r.name])
 
