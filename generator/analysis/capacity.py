@@ -246,19 +246,22 @@ Spec = tuple[str, str, set[int], set[str]]  # kind, name, dead links, failed dev
 PARALLEL_FROM = 2000  # devices
 
 
-def _scenarios_of(state: tuple[Plan, Base], specs: list[Spec]) -> list[Scenario]:
-    plan, base = state
-    weights = Weights(plan)  # shared by the scenarios: baseline shares and shapes are computed once
+def _scenarios_of(state: tuple[Plan, Base, Weights], specs: list[Spec]) -> list[Scenario]:
+    plan, base, weights = state
     return [scenario(plan, kind, name, dead, nodes, base, weights) for kind, name, dead, nodes in specs]
 
 
 def failure_scenarios(plan: Plan, base: Base, jobs: int | None = None) -> list[Scenario]:
     """Every scenario, in report order; on a large network spread over `jobs` forked workers (default:
-    every core): each predicts the weights of thousands of devices."""
+    every core): each predicts the weights of thousands of devices. The baseline (every device's
+    shares with nothing failed) is computed once, before the fork: every worker needs most of it."""
     specs = list(failure_specs(plan, base))
     workers = (jobs or os.cpu_count() or 1) if len(plan.wiring.nodes) >= PARALLEL_FROM else 1
+    weights = Weights(plan)  # shared by the scenarios: baseline shares and shapes are computed once
+    if workers > 1:
+        weights.warm()
     chunks = [specs[i::workers] for i in range(workers)]
-    done = fork_map(_scenarios_of, (plan, base), chunks, workers)
+    done = fork_map(_scenarios_of, (plan, base, weights), chunks, workers)
     order = {id(spec): n for n, spec in enumerate(specs)}
     ranked = sorted(zip((order[id(s)] for chunk in chunks for s in chunk), done, strict=True), key=lambda x: x[0])
     return [s for _, s in ranked]
@@ -274,16 +277,19 @@ def failure_specs(plan: Plan, base: Base) -> Iterable[Spec]:
     if inter:
         worst_link = max(inter, key=lambda i: links[i].speed)
         yield ("link", f"{links[worst_link].a} <-> {links[worst_link].b}", {worst_link}, set())
-    # one line card: the BAG line card carrying the most inter-region capacity
-    per_card: dict[tuple[str, int], set[int]] = defaultdict(set)
-    for i, link in enumerate(links):
-        per_card[(link.a, plan.layout.a_port[i].line_card)].add(i)
-        if nodes[link.b].role == "bag":
-            per_card[(link.b, plan.layout.b_port[i].line_card)].add(i)
-    if per_card:
-        (bag, card), dead = max(
-            per_card.items(), key=lambda kv: (sum(links[i].speed for i in kv[1] if links[i].kind == "inter"), kv[0])
-        )
+    # one line card: the BAG line card carrying the most inter-region capacity (ties: the last by name)
+    a_port, b_port = plan.layout.a_port, plan.layout.b_port
+    inter_bps: dict[tuple[str, int], int] = defaultdict(int)
+    for i in inter:  # both ends are BAG switches
+        inter_bps[(links[i].a, a_port[i].line_card)] += links[i].speed
+        inter_bps[(links[i].b, b_port[i].line_card)] += links[i].speed
+    if inter_bps:
+        bag, card = max(inter_bps, key=lambda key: (inter_bps[key], key))
+    elif links:  # one region: no card carries any, the last card by name is the one
+        bag, card = max({(link.a, a_port[i].line_card) for i, link in enumerate(links)})
+    if links:
+        mine = plan.wiring.links_of[bag]
+        dead = {i for i in mine if (a_port[i] if links[i].a == bag else b_port[i]).line_card == card}
         yield ("line card", f"{bag} line card {card}", dead, set())
     # one BAG switch per region: the one with the most inter-region capacity (designs are symmetric)
     for region in plan.intent.regions:

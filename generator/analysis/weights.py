@@ -97,6 +97,15 @@ class Weights:
         self._fabric_base: dict[Shape, Shares] = {}
         self._interned: dict[tuple[tuple[str, int], ...], Totals] = {}  # one object per distinct totals
 
+    def warm(self) -> None:
+        """Compute the baseline of every device now (workers forked afterwards share it)."""
+        for name, node in self.plan.wiring.nodes.items():
+            if node.role == "bag":
+                self.bag_totals(name)
+                self._links_toward(name, "")
+            elif not node.drained:
+                self.fabric_baseline(name)
+
     def intern(self, totals: Totals) -> Totals:
         """One object per distinct totals (kept alive here), so a fabric switch's inputs compare by identity:
         switches of different planes whose BAG switches have the same totals share their result."""
@@ -127,10 +136,10 @@ class Weights:
         if found is None:  # every destination of this BAG switch in one pass over its links
             links, dest_of = self.plan.wiring.links, self.dest_of
             found = self._toward[bag] = {}
-            for i in self.plan.wiring.links_of[bag]:
+            for i, interface in zip(self.plan.wiring.links_of[bag], self.plan.interfaces(bag), strict=True):
                 link = links[i]
                 toward = dest_of[link.b if link.a == bag else link.a]
-                found.setdefault(toward, []).append((i, self.plan.interface(i, bag), link.speed))
+                found.setdefault(toward, []).append((i, interface, link.speed))
         return found.get(dest, [])
 
     def _bag_shares(self, bag: str, dest: str, gone: set[int]) -> dict[str, float]:
@@ -158,9 +167,10 @@ class Weights:
         """What a fabric switch's shares depend on besides the BAG totals."""
         found = self._shape.get(switch)
         if found is None:
-            links, interface = self.plan.wiring.links, self.plan.interface
+            links = self.plan.wiring.links
             mine = self.plan.wiring.links_of[switch]
-            uplinks = tuple((interface(i, switch), links[i].a, links[i].speed) for i in mine)
+            names = self.plan.interfaces(switch)
+            uplinks = tuple((name, links[i].a, links[i].speed) for i, name in zip(mine, names, strict=True))
             value = (self.dest_of[switch], uplinks)
             found = self._shape[switch] = self._shapes.setdefault(value, value)
         return found

@@ -140,6 +140,15 @@ class Plan:
         port = self.layout.a_port[i] if link.a == device else self.layout.b_port[i]
         return self._interface_namer(self.wiring.nodes[device].hardware)(port, link.speed)
 
+    def interfaces(self, device: str) -> list[str]:
+        """The device's interface names, one per link in `links_of` order (a whole device at a time:
+        the failure analysis names every link of the network)."""
+        links, a_port, b_port = self.wiring.links, self.layout.a_port, self.layout.b_port
+        name = self._interface_namer(self.wiring.nodes[device].hardware)
+        return [
+            name(a_port[i] if links[i].a == device else b_port[i], links[i].speed) for i in self.wiring.links_of[device]
+        ]
+
     def _interface_namer(self, hardware: str) -> Callable[[PortRef, int], str]:
         """The platform's interface_name for one hardware profile, bound once per process."""
         namer = self._namers.get(hardware)
