@@ -69,7 +69,8 @@ def compile_loaded(loaded: LoadedIntent, cross_check: bool = True) -> Compiled:
     network = compile_network(planned.plan)
     findings = list(planned.findings)
     if cross_check:
-        findings += check_network(network)
+        with paused_gc():  # acyclic tables over the whole network: the collector would re-walk it
+            findings += check_network(network)
         _stop_on_errors(findings)
     return Compiled(loaded, planned.plan, sort_findings(findings), planned.capacity, network)
 

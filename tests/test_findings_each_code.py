@@ -81,6 +81,21 @@ def test_the_compiled_network_cross_check_catches_a_reused_address_and_a_lost_se
     assert check_network(network) == []
 
 
+def test_an_address_used_twice_names_every_user_in_network_order() -> None:
+    from .conftest import LAB
+
+    network = compile_loaded(load_intent(LAB)).network
+    first, second = list(network.devices.values())[:2]
+    taken = first.interfaces[0]
+    reused = second._replace(interfaces=(second.interfaces[0]._replace(ipv4=taken.ipv4), *second.interfaces[1:]))
+    doubled = first._replace(interfaces=(*first.interfaces, taken._replace(ipv6="")))  # the same name and address
+    broken = dataclasses.replace(network, devices={**network.devices, first.name: doubled, second.name: reused})
+    messages = [f.message for f in check_network(broken) if f.code == "BAG023"]
+    address = taken.ipv4.partition("/")[0]
+    users = f"{first.name} {taken.name}, {first.name} {taken.name}, {second.name} {second.interfaces[0].name}"
+    assert messages == [f"address {address} is assigned twice: {users}"]
+
+
 class _Unreachable:
     def __enter__(self) -> Any:
         raise ConnectionRefusedError("lldpd control socket missing")

@@ -24,18 +24,20 @@ def _at(device: str, code: str, message: str) -> Finding:
 
 
 def _unique(network: Network) -> Iterator[Finding]:
-    owners: dict[str, list[str]] = defaultdict(list)
+    first: dict[str, tuple[int, str, str]] = {}  # address -> (order, device, interface) of its first user
+    twice: dict[str, list[tuple[str, str]]] = {}  # address -> every user, for addresses used more than once
     for d in network:
-        owners[d.loopback_ipv4].append(f"{d.name} loopback")
-        if d.loopback_ipv6:
-            owners[d.loopback_ipv6].append(f"{d.name} loopback")
-        for i in d.interfaces:
-            for cidr in (i.ipv4, i.ipv6):
-                if cidr:
-                    owners[cidr.partition("/")[0]].append(f"{d.name} {i.name}")
-    for address, users in owners.items():
-        if len(users) > 1:
-            yield _at(users[0].split()[0], "BAG023", f"address {address} is assigned twice: {', '.join(users)}")
+        name = d.name
+        uses = [(d.loopback_ipv4, "loopback")] + ([(d.loopback_ipv6, "loopback")] if d.loopback_ipv6 else [])
+        uses += [(cidr.partition("/")[0], i.name) for i in d.interfaces for cidr in (i.ipv4, i.ipv6) if cidr]
+        for address, where in uses:
+            use = (len(first), name, where)
+            seen = first.setdefault(address, use)
+            if seen is not use:
+                twice.setdefault(address, [seen[1:]]).append((name, where))
+    for address in sorted(twice, key=lambda a: first[a][0]):
+        users = [f"{device} {where}" for device, where in twice[address]]
+        yield _at(users[0].split()[0], "BAG023", f"address {address} is assigned twice: {', '.join(users)}")
     router_ids = Counter(d.bgp.router_id for d in network)
     for d in network:
         if router_ids[d.bgp.router_id] > 1:
@@ -44,17 +46,16 @@ def _unique(network: Network) -> Iterator[Finding]:
 
 def _sessions(network: Network) -> Iterator[Finding]:
     """Each session (device, local address, peer address, family) must be mirrored by the peer."""
-    local_address: dict[tuple[str, str, str], str] = {}  # (device, interface, family) -> bare address
-    for d in network:
-        for i in d.interfaces:
-            if i.ipv4:
-                local_address[(d.name, i.name, "ipv4")] = i.ipv4.partition("/")[0]
-            if i.ipv6:
-                local_address[(d.name, i.name, "ipv6")] = i.ipv6.partition("/")[0]
     sessions: dict[tuple[str, str, str], tuple[str, int, str]] = {}  # (device, peer, my address) -> ...
     for d in network:
+        local_address: dict[tuple[str, str], str] = {}  # (interface, family) -> bare address
+        for i in d.interfaces:
+            if i.ipv4:
+                local_address[(i.name, "ipv4")] = i.ipv4.partition("/")[0]
+            if i.ipv6:
+                local_address[(i.name, "ipv6")] = i.ipv6.partition("/")[0]
         for n in d.bgp.neighbors:
-            mine = local_address.get((d.name, n.interface, n.family))
+            mine = local_address.get((n.interface, n.family))
             if mine is None:
                 yield _at(d.name, "BAG040", f"neighbor {n.address} uses {n.interface}, which has no {n.family} address")
                 continue
