@@ -167,7 +167,39 @@ def test_a_rendered_config_parses_to_the_librarys_tree_on_every_platform(tmp_pat
     with library_as_shipped():
         expected = statements(CiscoConfParse(lines, syntax=syntax, ignore_blank_lines=True))
     found = statements(ReadOnlyParse(lines, syntax=syntax, ignore_blank_lines=True))
-    if platform == "junos":  # the library keeps Junos /* */ banners as statements; they state nothing
-        expected = [s for s in expected if not s[0].lstrip().startswith("/*")]
+    # left out on purpose: descriptions (free text, no fact), and Junos /* */ banners, which the
+    # library keeps as statements
+    expected = [
+        (text, parent, [c for c in children if not _free_text(c)])
+        for text, parent, children in expected
+        if not _free_text(text) and not text.lstrip().startswith("/*")
+    ]
     assert found == expected
     assert len(found) > 20
+    assert any(_free_text(line) for line in lines)
+
+
+def _free_text(line: str) -> bool:
+    words = line.split()
+    return words[:1] == ["description"] or (words[:1] == ["neighbor"] and words[2:3] == ["description"])
+
+
+def test_a_description_is_left_out_unless_statements_are_nested_under_it() -> None:
+    lines = [
+        "interface e1",
+        "   description to x",
+        "   mtu 9000",
+        "   neighbor 10.0.0.1 description y",
+        "description odd",
+        "   nested",
+        "router bgp 1",
+        "   description",
+    ]
+    found = statements(ReadOnlyParse(lines, syntax="ios", ignore_blank_lines=True))
+    assert found == [
+        ("interface e1", "", ["   mtu 9000"]),
+        ("   mtu 9000", "interface e1", []),
+        ("description odd", "", ["   nested"]),
+        ("   nested", "description odd", []),
+        ("router bgp 1", "", []),
+    ]

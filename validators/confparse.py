@@ -40,6 +40,7 @@ import ciscoconfparse2.models_cisco
 import ciscoconfparse2.models_junos
 from ciscoconfparse2 import CiscoConfParse
 from loguru import logger
+from typeguard import suppress_type_checks
 
 logger.disable("ciscoconfparse2")  # it logs every parse at INFO
 
@@ -251,20 +252,43 @@ def junos_to_indented(lines: Sequence[str]) -> list[str]:
 
 
 _COMMENTS = {"junos": ("#", "/*")}  # ciscoconfparse2's comment delimiter for the syntax, and banners
+_FREE_TEXT = re.compile(r"(?:neighbor \S+ )?description(?: |$)")  # every platform's description statement
+
+
+def without_descriptions(lines: list[str]) -> list[str]:
+    """Indented statements minus descriptions: free text that states no fact the audit reads (one
+    line in six of a build). A description with statements nested under it is kept, so every other
+    statement keeps its parent."""
+    kept = []
+    last = len(lines) - 1
+    for n, line in enumerate(lines):
+        stripped = line.lstrip()
+        if stripped.startswith(("description", "neighbor ")) and _FREE_TEXT.match(stripped):
+            following = lines[n + 1] if n < last else ""
+            if len(following) - len(following.lstrip()) <= len(line) - len(stripped):
+                continue
+        kept.append(line)
+    return kept
 
 
 class ReadOnlyParse(CiscoConfParse):  # type: ignore[misc]
     """A CiscoConfParse that parses once (the audit never edits a config, so no commit() re-parse),
-    over the statements only: comment and blank lines are left out, Junos braces pre-converted."""
+    over the statements that state facts: comments, blank lines and descriptions are left out, Junos
+    braces pre-converted."""
 
     def __init__(self, config: Sequence[str], syntax: str = "ios", **kwargs: Any) -> None:
         delimiters = _COMMENTS.get(syntax, ("!",))
         lines = [line for line in config if (stripped := line.lstrip()) and not stripped.startswith(delimiters)]
-        super().__init__(lines or [""], syntax=syntax, **kwargs)
+        if syntax not in _library.ALL_BRACE_SYNTAX:  # Junos statements are indented lines only after conversion
+            lines = without_descriptions(lines)
+        # The library checks its own arguments with typeguard on every call (60 us of a parse's fixed
+        # 80: a second per build); ours are a list of str made above, so those checks can only pass.
+        with suppress_type_checks():
+            super().__init__(lines or [""], syntax=syntax, **kwargs)
 
     def handle_ccp_brace_syntax(self, tmp_lines: list[str] | None = None, syntax: str | None = None) -> list[str]:
         if syntax == "junos" and tmp_lines is not None:
-            return junos_to_indented(tmp_lines)
+            return without_descriptions(junos_to_indented(tmp_lines))
         return super().handle_ccp_brace_syntax(tmp_lines=tmp_lines, syntax=syntax)  # type: ignore[no-any-return]
 
     def commit(self) -> None:
