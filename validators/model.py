@@ -7,7 +7,7 @@ right address, ASN and family. They run in `validate` and in the test suite.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator
 
 from generator.catalogue import CATALOGUE
