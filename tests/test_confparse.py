@@ -7,6 +7,8 @@ indentation, its parent and every attribute of its line object unchanged.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -203,3 +205,19 @@ def test_a_description_is_left_out_unless_statements_are_nested_under_it() -> No
         ("   nested", "description odd", []),
         ("router bgp 1", "", []),
     ]
+
+
+def test_the_library_is_imported_without_typeguards_instrumentation_and_typeguard_is_left_as_it_was() -> None:
+    """A fresh interpreter, as a build has: the audit imports ciscoconfparse2 with `@typechecked` as a
+    no-op (the instrumentation re-parses the library's module per function: 0.4 s of every audited
+    build); typeguard itself is unchanged afterwards. (This test module imported the library first, so
+    here the instrumented functions run, with their checks suspended by ReadOnlyParse.)"""
+    probe = (
+        "import typeguard; real = typeguard.typechecked\n"
+        "import generator.validators.audit\n"
+        "from ciscoconfparse2.ciscoconfparse2 import ConfigList\n"
+        "from generator.validators.confparse import _unwrapped\n"
+        "print(typeguard.typechecked is real, 'TypeCheckMemo' in _unwrapped(ConfigList.__init__).__code__.co_names)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "False"]

@@ -16,15 +16,16 @@ import ipaddress
 import socket
 from collections.abc import Callable, Iterator
 from functools import lru_cache
-from typing import Any
-
-from ciscoconfparse2 import CiscoConfParse
+from typing import TYPE_CHECKING, Any
 
 from generator.model import PrefixEntry, length_range, max_length
 from generator.platforms import PLATFORMS, iosxr, junos
 from generator.platforms.common import OSFP_LANES
 from generator.units import parse_bps
 from generator.validators.confparse import ReadOnlyParse, top_level
+
+if TYPE_CHECKING:  # imported at run time through confparse, which imports it without typeguard's instrumentation
+    from ciscoconfparse2 import CiscoConfParse
 
 Facts = dict[str, Any]
 Term = tuple[str, str, Any]  # (action, matched prefix list or "", link bandwidth: None | "cumulative" | bps)

@@ -296,7 +296,7 @@ def build_devices(job: _Job, jobs: int, progress: ProgressFactory = no_progress)
     plan = job.plan
     for platform in sorted({plan.intent.hardware[n.hardware].platform for n in plan.wiring.nodes.values()}):
         compile_template(platform, job.templates)  # once, before forking: every worker inherits the compiled code
-    if job.audit:  # ciscoconfparse2 takes 0.8 s to import: once, before forking, and only when auditing
+    if job.audit:  # the read-back takes 0.5 s to import: once, before forking, and only when auditing
         import generator.validators.audit  # noqa: F401
 
     small = jobs <= 1 or len(plan.wiring.nodes) < PARALLEL_THRESHOLD
