@@ -13,12 +13,14 @@ A third cost is quadratic: finding each line's parent (see `_parent_cache`, patc
 ConfigList's own `__getattribute__` wrapper (removed, see below); a fifth is the per-line overhead of
 `ConfigList.bootstrap` (four method frames, three constructor frames, a dozen type checks and two
 property reads per line), replaced by `_bootstrap`, one loop that builds the same line objects (the
-test compares every attribute with the library's). With the audit's collector discipline (see
-audit._collected_once) a core reads back about 270k lines/s, from 118k.
+test compares every attribute with the library's); a sixth is typeguard: the library is imported
+without its `@typechecked` instrumentation (`_import_without_instrumentation`). With the audit's
+collector discipline (see audit._collected_once) a core reads back 290k-320k lines/s, from 118k.
 
 `ReadOnlyParse` also hands the library less and simpler text, without changing the tree it builds:
 - whole-line comments (`!` for IOS-style syntaxes, `#` and `/* ... */` banners for Junos) and blank
-  lines are dropped before parsing: they carry no fact, and each would cost a line object;
+  lines are dropped before parsing: they carry no fact, and each would cost a line object; so are
+  descriptions (free text) that have nothing nested under them;
 - Junos braces are turned into indentation by `junos_to_indented`, a small exact equivalent of the
   library's pyparsing `BraceParse` (same statements, same 4-space indent, same trailing-`;` rule), so
   a Junos line costs what an EOS line costs instead of ~10x. ciscoconfparse2 still builds the tree
