@@ -197,15 +197,25 @@ def test_a_read_only_disk_is_named_and_the_previous_output_kept(small_disk: Path
 
 
 def run_cli(*args: str | Path, **kw: object) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "generator", *map(str, args)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group: we can see every worker it forked
-        **kw,  # type: ignore[arg-type]
-    )
+    """The CLI started as a terminal starts it. A process inherits an ignored SIGINT (a shell ignores it
+    for a background job, `cmd &` without job control, and Python then leaves it ignored), so when the
+    tests themselves run that way, SIGINT is handled here for the moment of the fork: a handled signal
+    is reset to its default across exec, an ignored one is not."""
+    inherited = signal.getsignal(signal.SIGINT)
+    if inherited == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "generator", *map(str, args)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # its own process group: we can see every worker it forked
+            **kw,  # type: ignore[arg-type]
+        )
+    finally:
+        signal.signal(signal.SIGINT, inherited)
 
 
 def live_group(pgid: int) -> list[str]:
@@ -223,6 +233,21 @@ def big_out(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, s
     return out, snapshot(out)
 
 
+def writing_configs(parent: Path) -> bool:
+    """A staging directory next to out/ holds a config: workers are writing. Stops at the first one
+    (listing a directory of thousands under load could take longer than what is left of the build)."""
+    with os.scandir(parent) as entries:
+        for entry in entries:
+            if entry.name.startswith(".out.staging-"):
+                try:
+                    with os.scandir(entry.path) as files:
+                        if any(f.name.endswith(".cfg") for f in files):
+                            return True
+                except FileNotFoundError:  # a staging directory removed as we looked
+                    continue
+    return False
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=lambda s: s.name)
 def test_a_signal_mid_build_leaves_out_byte_for_byte_and_no_worker(
@@ -231,10 +256,9 @@ def test_a_signal_mid_build_leaves_out_byte_for_byte_and_no_worker(
     out, before = big_out
     proc = run_cli("build", PROMETHEUS, "-o", out, "--force", "--no-audit", "-j", "2")
     deadline = time.monotonic() + 120
-    while not any(p.glob("*.cfg") for p in out.parent.glob(".out.staging-*")):  # workers are writing
+    while not writing_configs(out.parent):  # the signal must land while the workers write (2-3 s)
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
-        time.sleep(0.05)
-    time.sleep(0.3)
+        time.sleep(0.01)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     time.sleep(0.5)
