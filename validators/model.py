@@ -7,7 +7,7 @@ right address, ASN and family. They run in `validate` and in the test suite.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from generator.catalogue import CATALOGUE
@@ -24,20 +24,18 @@ def _at(device: str, code: str, message: str) -> Finding:
 
 
 def _unique(network: Network) -> Iterator[Finding]:
-    first: dict[str, tuple[int, str, str]] = {}  # address -> (order, device, interface) of its first user
-    twice: dict[str, list[tuple[str, str]]] = {}  # address -> every user, for addresses used more than once
+    owners: dict[str, list[str]] = defaultdict(list)
     for d in network:
-        name = d.name
-        uses = [(d.loopback_ipv4, "loopback")] + ([(d.loopback_ipv6, "loopback")] if d.loopback_ipv6 else [])
-        uses += [(cidr.partition("/")[0], i.name) for i in d.interfaces for cidr in (i.ipv4, i.ipv6) if cidr]
-        for address, where in uses:
-            use = (len(first), name, where)
-            seen = first.setdefault(address, use)
-            if seen is not use:
-                twice.setdefault(address, [seen[1:]]).append((name, where))
-    for address in sorted(twice, key=lambda a: first[a][0]):
-        users = [f"{device} {where}" for device, where in twice[address]]
-        yield _at(users[0].split()[0], "BAG023", f"address {address} is assigned twice: {', '.join(users)}")
+        owners[d.loopback_ipv4].append(f"{d.name} loopback")
+        if d.loopback_ipv6:
+            owners[d.loopback_ipv6].append(f"{d.name} loopback")
+        for i in d.interfaces:
+            for cidr in (i.ipv4, i.ipv6):
+                if cidr:
+                    owners[cidr.partition("/")[0]].append(f"{d.name} {i.name}")
+    for address, users in owners.items():
+        if len(users) > 1:
+            yield _at(users[0].split()[0], "BAG023", f"address {address} is assigned twice: {', '.join(users)}")
     router_ids = Counter(d.bgp.router_id for d in network)
     for d in network:
         if router_ids[d.bgp.router_id] > 1:

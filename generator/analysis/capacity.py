@@ -283,11 +283,11 @@ def failure_specs(plan: Plan, base: Base) -> Iterable[Spec]:
     for i in inter:  # both ends are BAG switches
         inter_bps[(links[i].a, a_port[i].line_card)] += links[i].speed
         inter_bps[(links[i].b, b_port[i].line_card)] += links[i].speed
-    if inter_bps:
-        bag, card = max(inter_bps, key=lambda key: (inter_bps[key], key))
-    elif links:  # one region: no card carries any, the last card by name is the one
-        bag, card = max({(link.a, a_port[i].line_card) for i, link in enumerate(links)})
     if links:
+        if inter_bps:
+            bag, card = max(inter_bps, key=lambda key: (inter_bps[key], key))
+        else:  # one region: no card carries any, the last card by name is the one
+            bag, card = max({(link.a, a_port[i].line_card) for i, link in enumerate(links)})
         mine = plan.wiring.links_of[bag]
         dead = {i for i in mine if (a_port[i] if links[i].a == bag else b_port[i]).line_card == card}
         yield ("line card", f"{bag} line card {card}", dead, set())

@@ -102,7 +102,7 @@ class Weights:
         for name, node in self.plan.wiring.nodes.items():
             if node.role == "bag":
                 self.bag_totals(name)
-                self._links_toward(name, "")
+                self._toward_each(name)
             elif not node.drained:
                 self.fabric_baseline(name)
 
@@ -131,16 +131,20 @@ class Weights:
             found = self._totals[bag] = self.intern(dict(sorted(totals.items())))
         return found
 
-    def _links_toward(self, bag: str, dest: str) -> list[tuple[int, str, int]]:
+    def _toward_each(self, bag: str) -> dict[str, list[tuple[int, str, int]]]:
+        """A BAG switch's links per destination, in one pass over its links."""
         found = self._toward.get(bag)
-        if found is None:  # every destination of this BAG switch in one pass over its links
+        if found is None:
             links, dest_of = self.plan.wiring.links, self.dest_of
             found = self._toward[bag] = {}
             for i, interface in zip(self.plan.wiring.links_of[bag], self.plan.interfaces(bag), strict=True):
                 link = links[i]
                 toward = dest_of[link.b if link.a == bag else link.a]
                 found.setdefault(toward, []).append((i, interface, link.speed))
-        return found.get(dest, [])
+        return found
+
+    def _links_toward(self, bag: str, dest: str) -> list[tuple[int, str, int]]:
+        return self._toward_each(bag).get(dest, [])
 
     def _bag_shares(self, bag: str, dest: str, gone: set[int]) -> dict[str, float]:
         ifaces: dict[str, int] = {}
