@@ -7,6 +7,7 @@ indentation, its parent and every attribute of its line object unchanged.
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,10 +21,13 @@ from ciscoconfparse2.ciscoconfparse2 import ConfigList, convert_junos_to_ios
 
 from generator.compile.network import expand
 from generator.intent.loader import load_intent
+from generator.model import Device
 from generator.pipeline import plan_checked
 from generator.render.engine import render_device
-from generator.validators import confparse
+from generator.validators import confparse, readback
+from generator.validators.audit import audit_device
 from generator.validators.confparse import ReadOnlyParse, junos_to_indented
+from generator.validators.readback import rendered_facts
 from tests.conftest import _LAB_DATA
 from tests.test_audit import on_platform
 
@@ -179,6 +183,43 @@ def test_a_rendered_config_parses_to_the_librarys_tree_on_every_platform(tmp_pat
     assert found == expected
     assert len(found) > 20
     assert any(_free_text(line) for line in lines)
+
+
+@contextmanager
+def collector_off() -> Iterator[None]:
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def lab_device(tmp_path: Any, platform: str) -> Device:
+    data = on_platform(yaml.safe_load(yaml.safe_dump(_LAB_DATA)), platform)
+    path = tmp_path / "lab.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return expand(plan_checked(load_intent(path)).plan, "east-bag-p1-s1")
+
+
+@pytest.mark.parametrize("platform", ["eos", "iosxr", "junos", "frr"])
+def test_reading_a_config_back_frees_its_parse_tree_without_the_cyclic_collector(tmp_path: Any, platform: str) -> None:
+    device = lab_device(tmp_path, platform)
+    text = render_device(device)
+    rendered_facts(platform, text, device.lbw_unit_bps)  # fills the per-process caches (netmask lengths)
+    with collector_off():
+        facts = rendered_facts(platform, text, device.lbw_unit_bps)
+        assert gc.collect() == 0  # reference counting freed every line object
+    assert facts["hostname"] == device.name
+
+
+def test_a_parse_tree_left_cyclic_is_collected_after_the_audit(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    device = lab_device(tmp_path, "eos")
+    text = render_device(device)
+    monkeypatch.setattr(readback, "release", lambda parse: None)  # as if a library update added a cycle
+    with collector_off():
+        assert audit_device(device, text) == []
+        assert gc.collect() == 0  # the audit's safety net collected the tree
 
 
 def _free_text(line: str) -> bool:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import jinja2
 import pytest
+import yaml
 
-from generator.model import Bfd
-from generator.render.engine import _Environment
+from generator.compile.network import expand
+from generator.intent.loader import load_intent
+from generator.model import Bfd, Device
+from generator.pipeline import plan_checked
+from generator.render.engine import TEMPLATES, _Environment, environment, reference_environment, render_device
+from tests.conftest import _LAB_DATA
+from tests.test_audit import on_platform
 
 TEMPLATE = """{% for b in items %}{{ loop.index }} {{ b.enabled }} {{ b.interval_ms }}x{{ b.multiplier }}
 {% endfor %}{{ settings.vrf }} {{ settings['name'] }} {{ settings.name }}
@@ -29,3 +36,41 @@ def test_model_fields_dict_keys_and_loop_variables_render_as_plain_jinja2_render
 def test_a_field_the_object_does_not_have_is_still_an_error() -> None:
     with pytest.raises(jinja2.UndefinedError):
         render(_Environment, items=[object()], settings={"vrf": "", "name": ""})
+
+
+LOOKUPS = """{{ d.name }} {{ d.bgp.asn }}
+{% set m = {'vrf': 'MGMT'} %}{{ m.vrf }}
+{% if d.no_such_field is defined %}defined{% else %}undefined{% endif %} {{ d.no_such_field | default('fallback') }}
+"""
+
+
+def test_dict_keys_read_as_attributes_and_tests_for_missing_fields_render_as_plain_jinja2(tmp_path: Path) -> None:
+    """The build renders with Python's builtin getattr; where Jinja's lookup answers differently, the
+    device is rendered again with Jinja's, so a user's template means what Jinja says it means."""
+    device = lab_devices(tmp_path, "eos")[0]
+    (tmp_path / "templates" / "eos").mkdir(parents=True)
+    (tmp_path / "templates" / "eos" / "device.j2").write_text(LOOKUPS)
+    plain = jinja2.Environment(
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True
+    )
+    expected = plain.from_string(LOOKUPS).render(d=device)
+    assert render_device(device, tmp_path / "templates") == expected
+    assert expected.splitlines()[1:] == ["MGMT", "undefined fallback"]
+
+
+@pytest.mark.parametrize("platform", ["eos", "iosxr", "junos", "frr"])
+def test_the_shipped_templates_need_no_lookup_but_pythons_own(tmp_path: Path, platform: str) -> None:
+    """No shipped template falls back to Jinja's lookups (that would render each device twice), and
+    the builtin lookups give the bytes Jinja's give."""
+    for device in lab_devices(tmp_path, platform):
+        name = f"{device.platform}/device.j2"
+        fast = environment(TEMPLATES).get_template(name).render(d=device)  # raises if a lookup needs Jinja's
+        assert fast == reference_environment(TEMPLATES).get_template(name).render(d=device)
+
+
+def lab_devices(tmp_path: Path, platform: str) -> list[Device]:
+    data = on_platform(yaml.safe_load(yaml.safe_dump(_LAB_DATA)), platform)
+    path = tmp_path / f"lab-{platform}.yaml"
+    path.write_text(yaml.safe_dump(data))
+    plan = plan_checked(load_intent(path)).plan
+    return [expand(plan, name) for name in plan.wiring.nodes]

@@ -114,22 +114,25 @@ def expected_facts(device: Device) -> Facts:
 
 
 @contextmanager
-def _collected_once() -> Iterator[None]:
-    """The cyclic collector paused for one parse, then run once over what the parse allocated.
+def _collector_paused(lines: int) -> Iterator[None]:
+    """The cyclic collector paused for one parse, and run after it only if the parse left garbage.
 
-    ciscoconfparse2's trees are reference cycles (each line points at its list, its parent and
-    itself), so only the collector frees them. Left running during a parse it would re-walk the young
-    trees every 700 allocations, and in its older generations everything the process holds (a build
-    worker's plan, `validate`'s whole network): on EOS configs 118k lines/s per core. Paused, with
-    everything older frozen for the one collection after it: 266k lines/s, and memory stays flat.
-    Freezing and unfreezing are list splices, not walks."""
+    ciscoconfparse2's trees are reference cycles; `rendered_facts` breaks them (confparse.release),
+    so reference counting frees a tree as soon as its facts are read. Left running during a parse,
+    the collector would re-walk the young trees every 700 allocations, and in its older generations
+    everything the process holds (a build worker's plan, `validate`'s whole network): on EOS configs
+    118k lines/s per core. The safety net: a parse that left more new container objects than a fact
+    needs (a tree is three per line, the facts at most about one) is collected, with everything older
+    frozen for that collection so it walks only what the parse allocated (freezing and unfreezing
+    are list splices, not walks)."""
     enabled = gc.isenabled()
     gc.disable()
-    gc.freeze()
+    gc.freeze()  # also restarts the count of new objects at 0
     try:
         yield
     finally:
-        gc.collect()
+        if gc.get_count()[0] > 2 * lines:
+            gc.collect()
         gc.unfreeze()
         if enabled:
             gc.enable()
@@ -139,7 +142,7 @@ def audit_device(device: Device, text: str) -> list[str]:
     """Every fact where the rendered config and the model disagree, as 'field: model X, config Y'."""
     expected = expected_facts(device)
     try:
-        with _collected_once():
+        with _collector_paused(text.count("\n")):
             found = rendered_facts(device.platform, text, device.lbw_unit_bps)
     except (ValueError, IndexError, KeyError) as exc:  # a line the parser cannot read is itself a finding
         return [f"config cannot be read back: {type(exc).__name__}: {exc}"]

@@ -22,7 +22,7 @@ from generator.model import PrefixEntry, length_range, max_length
 from generator.platforms import PLATFORMS, iosxr, junos
 from generator.platforms.common import OSFP_LANES
 from generator.units import parse_bps
-from generator.validators.confparse import ReadOnlyParse, top_level
+from generator.validators.confparse import ReadOnlyParse, release, top_level
 
 if TYPE_CHECKING:  # imported at run time through confparse, which imports it without typeguard's instrumentation
     from ciscoconfparse2 import CiscoConfParse
@@ -164,6 +164,18 @@ def _address(f: _Facts, name: str, family: str, value: str) -> None:
     facts[family] = canonical(value)  # IPv4 passes through unchanged
 
 
+def _with_mask(address: str, mask: str) -> str:
+    """'10.0.0.0', '255.255.255.254' -> '10.0.0.0/31', as `str(IPv4Interface("10.0.0.0/255.255.255.254"))`
+    spells it (ValueError where that raises), without making an interface per address: its /31
+    network refers to itself (ipaddress sets `hosts = self.__iter__`), garbage only the collector frees."""
+    return f"{ipaddress.IPv4Address(address)}/{_prefix_length(mask)}"
+
+
+@lru_cache(maxsize=64)
+def _prefix_length(mask: str) -> int:
+    return ipaddress.IPv4Network(f"0.0.0.0/{mask}").prefixlen
+
+
 def _interface(f: _Facts, name: str, obj: Any, l2_overhead: int = 0) -> None:
     """An interface block (EOS, IOS XR, FRR); one with a `vrf` is the management interface."""
     children = [w for w, _ in _words(obj)]
@@ -172,13 +184,13 @@ def _interface(f: _Facts, name: str, obj: Any, l2_overhead: int = 0) -> None:
         f.mgmt["interface"], f.mgmt["vrf"] = name, vrf
         for w in children:
             if w[:2] in (["ip", "address"], ["ipv4", "address"]):
-                f.mgmt["ipv4"] = w[2] if len(w) == 3 else str(ipaddress.IPv4Interface(f"{w[2]}/{w[3]}"))
+                f.mgmt["ipv4"] = w[2] if len(w) == 3 else _with_mask(w[2], w[3])
         return
     if name.lower() not in _LOOPBACKS:
         f.iface(name)
     for w in children:
         if w[:2] == ["ip", "address"] or w[:2] == ["ipv4", "address"]:
-            value = w[2] if len(w) == 3 else str(ipaddress.IPv4Interface(f"{w[2]}/{w[3]}"))
+            value = w[2] if len(w) == 3 else _with_mask(w[2], w[3])
             _address(f, name, "ipv4", value)
         elif w[:2] == ["ipv6", "address"]:
             _address(f, name, "ipv6", w[2])
@@ -721,4 +733,7 @@ _PARSERS: dict[str, Callable[[CiscoConfParse, _Facts], Facts]] = {
 def rendered_facts(platform: str, text: str, unit_bps: int) -> Facts:
     """The facts a device would run with, read back from its config text."""
     parse = ReadOnlyParse(text.splitlines(), syntax=SYNTAX[platform], ignore_blank_lines=True)
-    return _PARSERS[platform](parse, _Facts(unit_bps))
+    try:
+        return _PARSERS[platform](parse, _Facts(unit_bps))
+    finally:
+        release(parse)
