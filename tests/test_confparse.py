@@ -234,6 +234,8 @@ def test_a_description_is_left_out_unless_statements_are_nested_under_it() -> No
         "   mtu 9000",
         "   neighbor 10.0.0.1 description y",
         "description odd",
+        "! a comment between a description and what is nested under it",
+        "",
         "   nested",
         "router bgp 1",
         "   description",

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import operator
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -193,11 +194,17 @@ def _bootstrap(self: Any, text_list: Sequence[str] | None = None, debug: int = 0
     parents: dict[int, Any] = {}  # indent -> the parent of a line at that indent (see _parent_cache)
     deepest = -1  # no key of `parents` is above this
     macros: list[int] = []
+    blank = False
+    indents: list[int] = []  # each line's `indent`, read as a local instead of a property
+    statements: list[int] = []  # the indent of each config line (`is_config_line`), -1 for the others
     for idx, text in enumerate(text_list):
         obj = _config_line(cls, text_list, text, idx, self)
         stripped = text.lstrip()
+        blank = blank or not stripped
         indent = len(text) - len(stripped)
         comment = bool(stripped) and stripped[0] in delimiters  # BaseCfgLine.is_comment
+        indents.append(indent)
+        statements.append(indent if stripped and not comment else -1)
         if syntax == "ios" and text[0:11] == "macro name ":
             macros.append(idx)
         if deepest > indent and stripped and not comment:  # a dedent evicts the deeper cached parents
@@ -207,14 +214,14 @@ def _bootstrap(self: Any, text_list: Sequence[str] | None = None, debug: int = 0
         parent = parents.get(indent)
         if indent > 0:
             if parent is None:  # _build_bootstrap_parent_child's walk back
-                for candidate in reversed(data):
-                    if candidate.indent < indent and candidate.is_config_line:
-                        parent = parents[indent] = candidate
+                for back in range(idx - 1, -1, -1):
+                    if -1 < statements[back] < indent:
+                        parent = parents[indent] = data[back]
                         deepest = max(deepest, indent)
                         break
             # _add_child_to_parent (the child's parent is still itself: it was just made)
-            if parent is not None and not (comment and data[idx - 1].indent > indent):
-                parent.children.append(obj)
+            if parent is not None and not (comment and indents[idx - 1] > indent):
+                parent._children.append(obj)
                 obj.parent = parent
                 parent.child_indent = indent
         data.append(obj)
@@ -223,12 +230,13 @@ def _bootstrap(self: Any, text_list: Sequence[str] | None = None, debug: int = 0
         if any(word in whole for word in _BANNER_WORDS):  # else its regex matches nothing
             self._banner_mark_regex(self._build_banner_re_ios())
         self._ciscoios_macro_mark_children(macros)
-    if self.ignore_blank_lines is True:  # (`text` is `_text`)
+    if self.ignore_blank_lines is True and blank:  # (`text` is `_text`)
         data = [obj for obj in self.data if obj._text.strip() != "" or obj.blank_line_keep is True]
         self.data = data
-    self.commit_checkpoint = self.current_checkpoint = sum(  # get_checkpoint: get_unique_identifier per line
-        [hash(obj.linenum) * hash(obj._text) for obj in self.data]
-    )
+        checkpoint = sum([hash(obj.linenum) * hash(obj._text) for obj in data])
+    else:  # every line kept: data[i] is line i (hash(i) is i for an int this small)
+        checkpoint = sum(map(operator.mul, range(len(text_list)), map(hash, text_list)))
+    self.commit_checkpoint = self.current_checkpoint = checkpoint  # get_checkpoint: get_unique_identifier per line
     return data
 
 
@@ -286,19 +294,25 @@ _COMMENTS = {"junos": ("#", "/*")}  # ciscoconfparse2's comment delimiter for th
 _FREE_TEXT = re.compile(r"(?:neighbor \S+ )?description(?: |$)")  # every platform's description statement
 
 
-def without_descriptions(lines: list[str]) -> list[str]:
+def without_descriptions(lines: Sequence[str], comments: tuple[str, ...] = ()) -> list[str]:
     """Indented statements minus descriptions: free text that states no fact the audit reads (one
     line in six of a build). A description with statements nested under it is kept, so every other
-    statement keeps its parent."""
+    statement keeps its parent. Blank lines and lines starting with one of `comments` go too (one
+    pass for both: this runs over every line the audit reads)."""
     kept = []
-    last = len(lines) - 1
-    for n, line in enumerate(lines):
+    pending: tuple[str, int] | None = None  # a description, kept only if the next statement is nested under it
+    for line in lines:
         stripped = line.lstrip()
+        if not stripped or stripped.startswith(comments):
+            continue
+        if pending is not None:
+            if len(line) - len(stripped) > pending[1]:
+                kept.append(pending[0])
+            pending = None
         if stripped.startswith(("description", "neighbor ")) and _FREE_TEXT.match(stripped):
-            following = lines[n + 1] if n < last else ""
-            if len(following) - len(following.lstrip()) <= len(line) - len(stripped):
-                continue
-        kept.append(line)
+            pending = (line, len(line) - len(stripped))
+        else:
+            kept.append(line)
     return kept
 
 
@@ -309,9 +323,10 @@ class ReadOnlyParse(CiscoConfParse):  # type: ignore[misc]
 
     def __init__(self, config: Sequence[str], syntax: str = "ios", **kwargs: Any) -> None:
         delimiters = _COMMENTS.get(syntax, ("!",))
-        lines = [line for line in config if (stripped := line.lstrip()) and not stripped.startswith(delimiters)]
-        if syntax not in _library.ALL_BRACE_SYNTAX:  # Junos statements are indented lines only after conversion
-            lines = without_descriptions(lines)
+        if syntax in _library.ALL_BRACE_SYNTAX:  # Junos statements are indented lines only after conversion
+            lines = [line for line in config if (stripped := line.lstrip()) and not stripped.startswith(delimiters)]
+        else:
+            lines = without_descriptions(config, delimiters)
         # Where the library was imported with its typeguard checks (see _import_without_instrumentation),
         # they cost 60 us of a parse's fixed 80 (a second per build) and can only pass on our list of str.
         with suppress_type_checks():
@@ -340,4 +355,4 @@ def release(parse: CiscoConfParse) -> None:
 
 def top_level(parse: CiscoConfParse) -> list[Any]:
     """The configuration objects at indent 0 (each with its `.children`)."""
-    return [obj for obj in parse.config_objs.data if not obj.text[:1].isspace()]  # indent 0
+    return [obj for obj in parse.config_objs.data if not obj._text[:1].isspace()]  # indent 0 (see readback._top)
