@@ -141,14 +141,13 @@ _FAMILY = {"ipv4": "ipv4", "ipv6": "ipv6", "inet": "ipv4", "inet6": "ipv6"}
 # (a million property calls per gigawatt build's audit, a twentieth of its time).
 
 
-def _top(parse: CiscoConfParse) -> Iterator[tuple[list[str], Any]]:
-    for obj in top_level(parse):
-        yield obj._text.split(), obj
+def _top(parse: CiscoConfParse) -> list[tuple[list[str], Any]]:
+    return [(obj._text.split(), obj) for obj in top_level(parse)]
 
 
-def _words(obj: Any) -> Iterator[tuple[list[str], Any]]:
-    for child in obj._children:
-        yield child._text.split(), child
+def _words(obj: Any) -> list[tuple[list[str], Any]]:
+    """Each child statement's words, with the child (a statement has at least one word)."""
+    return [(child._text.split(), child) for child in obj._children]
 
 
 _LOOPBACKS = ("loopback0", "lo", "lo0")  # EOS and IOS XR, FRR, Junos: facts keep them apart from links
@@ -182,24 +181,25 @@ def _prefix_length(mask: str) -> int:
 
 def _interface(f: _Facts, name: str, obj: Any, l2_overhead: int = 0) -> None:
     """An interface block (EOS, IOS XR, FRR); one with a `vrf` is the management interface."""
-    children = [w for w, _ in _words(obj)]
-    vrf = next((w[1] for w in children if w[:1] == ["vrf"] and len(w) == 2), "")
+    children = [child._text.split() for child in obj._children]
+    vrf = next((w[1] for w in children if w[0] == "vrf" and len(w) == 2), "")
     if vrf:
         f.mgmt["interface"], f.mgmt["vrf"] = name, vrf
         for w in children:
             if w[:2] in (["ip", "address"], ["ipv4", "address"]):
                 f.mgmt["ipv4"] = w[2] if len(w) == 3 else _with_mask(w[2], w[3])
         return
-    if name.lower() not in _LOOPBACKS:
-        f.iface(name)
+    loopback = name.lower() in _LOOPBACKS
+    addresses = f.loopback if loopback else f.iface(name)  # where _address would put them
     for w in children:
-        if w[:2] == ["ip", "address"] or w[:2] == ["ipv4", "address"]:
-            value = w[2] if len(w) == 3 else _with_mask(w[2], w[3])
-            _address(f, name, "ipv4", value)
-        elif w[:2] == ["ipv6", "address"]:
-            _address(f, name, "ipv6", w[2])
-        elif w[:1] == ["mtu"] and name.lower() not in _LOOPBACKS:
-            f.iface(name)["mtu"] = int(w[1]) - l2_overhead
+        head = w[0]
+        if head in ("ip", "ipv4", "ipv6") and w[1:2] == ["address"]:
+            if head == "ipv6":
+                addresses["ipv6"] = canonical(w[2])
+            else:
+                addresses["ipv4"] = canonical(w[2] if len(w) == 3 else _with_mask(w[2], w[3]))
+        elif head == "mtu" and not loopback:
+            addresses["mtu"] = int(w[1]) - l2_overhead
         elif w[:3] == ["mac", "security", "profile"]:
             f.iface(name)["macsec"] = w[3]
         elif w[:1] == ["speed"] and len(w) == 2 and w[1].rpartition("-")[2].isdigit():  # EOS 400g-4: its port's mode
@@ -293,19 +293,20 @@ def _eos(parse: CiscoConfParse, f: _Facts) -> Facts:
 
 def _eos_bgp(obj: Any, f: _Facts) -> None:
     for w, child in _words(obj):
-        if w[:1] == ["router-id"]:
+        head = w[0]
+        if head == "neighbor" and len(w) >= 3:
+            _eos_neighbor(f, w[1], w[2:])
+        elif head == "router-id":
             f.bgp["router_id"] = w[1]
-        elif w[:1] == ["maximum-paths"]:
+        elif head == "maximum-paths":
             f.bgp["maximum_paths"].add(int(w[1]))
         elif w == ["bgp", "bestpath", "as-path", "multipath-relax"]:
             f.bgp["multipath_relax"] = True
         elif w == ["ucmp", "mode", "1"]:
             f.ucmp = True
-        elif w[:1] == ["neighbor"] and len(w) >= 3:
-            _eos_neighbor(f, w[1], w[2:])
-        elif w[:1] == ["address-family"]:
+        elif head == "address-family":
             for aw, _ in _words(child):
-                if aw[:1] == ["neighbor"] and aw[-1] == "activate":
+                if aw[0] == "neighbor" and aw[-1] == "activate":
                     f.group(aw[1])["family"] = _FAMILY[w[1]]
 
 
@@ -339,13 +340,8 @@ def _frr(parse: CiscoConfParse, f: _Facts) -> Facts:
 
 def _frr_bgp(obj: Any, f: _Facts) -> None:
     for w, child in _words(obj):
-        if w[:2] == ["bgp", "router-id"]:
-            f.bgp["router_id"] = w[2]
-        elif w == ["bgp", "bestpath", "as-path", "multipath-relax"]:
-            f.bgp["multipath_relax"] = True
-        elif w == ["bgp", "bestpath", "bandwidth", "ignore"]:
-            f.ucmp = False
-        elif w[:1] == ["neighbor"] and len(w) >= 3:
+        head = w[0]
+        if head == "neighbor" and len(w) >= 3:
             if w[2] == "peer-group" and len(w) == 3:
                 f.group(w[1])
             elif w[2] == "peer-group":
@@ -354,13 +350,19 @@ def _frr_bgp(obj: Any, f: _Facts) -> None:
                 f.neighbors.setdefault(canonical(w[1]), {})["remote_as"] = int(w[3])
             elif w[2] == "shutdown":
                 f.group(w[1])["shutdown"] = True
-        elif w[:1] == ["address-family"]:
+        elif w[:2] == ["bgp", "router-id"]:
+            f.bgp["router_id"] = w[2]
+        elif w == ["bgp", "bestpath", "as-path", "multipath-relax"]:
+            f.bgp["multipath_relax"] = True
+        elif w == ["bgp", "bestpath", "bandwidth", "ignore"]:
+            f.ucmp = False
+        elif head == "address-family":
             for aw, _ in _words(child):
-                if aw[:1] == ["maximum-paths"]:
+                if aw[0] == "maximum-paths":
                     f.bgp["maximum_paths"].add(int(aw[1]))
-                elif aw[:1] == ["neighbor"] and aw[2] == "activate":
+                elif aw[0] == "neighbor" and aw[2] == "activate":
                     f.group(aw[1])["family"] = _FAMILY[w[1]]
-                elif aw[:1] == ["neighbor"] and aw[2] == "route-map":
+                elif aw[0] == "neighbor" and aw[2] == "route-map":
                     f.group(aw[1])["import" if aw[4] == "in" else "export"] = aw[3]
 
 
