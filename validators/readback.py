@@ -190,7 +190,7 @@ def _interface(f: _Facts, name: str, obj: Any, l2_overhead: int = 0) -> None:
                 f.mgmt["ipv4"] = w[2] if len(w) == 3 else _with_mask(w[2], w[3])
         return
     loopback = name.lower() in _LOOPBACKS
-    addresses = f.loopback if loopback else f.iface(name)  # where _address would put them
+    addresses: dict[str, Any] = f.loopback if loopback else f.iface(name)  # where _address would put them
     for w in children:
         head = w[0]
         if head in ("ip", "ipv4", "ipv6") and w[1:2] == ["address"]:
