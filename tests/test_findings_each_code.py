@@ -16,6 +16,7 @@ from generator.findings import Severity
 from generator.intent.loader import load_intent
 from generator.pipeline import compile_loaded, plan_checked
 from generator.validators.model import check_network
+from generator.validators.plan import check_plan
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -79,6 +80,23 @@ def test_the_compiled_network_cross_check_catches_a_reused_address_and_a_lost_se
     found = {f.code for f in check_network(broken)}
     assert {"BAG023", "BAG040"} <= found
     assert check_network(network) == []
+
+
+def test_two_links_of_one_pool_on_one_address_slot_are_caught_in_the_plan() -> None:
+    """BAG023 at plan time (a generator bug would show here before any device is expanded)."""
+    from .conftest import LAB
+
+    loaded = load_intent(LAB)
+    plan = plan_checked(loaded).plan
+    links = plan.wiring.links
+    first = 0
+    second = next(i for i in range(1, len(links)) if links[i].pool == links[first].pool)
+    slots = list(plan.layout.slot)
+    slots[second] = slots[first]
+    broken = dataclasses.replace(plan, layout=dataclasses.replace(plan.layout, slot=slots))
+    messages = [f.message for f in check_plan(loaded, broken) if f.code == "BAG023"]
+    assert messages == [f"2 links of pool scope {links[first].pool} share address slot {slots[first]}"]
+    assert [f for f in check_plan(loaded, plan) if f.code == "BAG023"] == []
 
 
 def test_an_address_used_twice_names_every_user_in_network_order() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from operator import itemgetter
 
 from generator.catalogue import CATALOGUE
 from generator.compile.network import Plan
@@ -27,6 +28,11 @@ def check_plan(loaded: LoadedIntent, p: Plan) -> list[Finding]:
 
 
 def _slots(loaded: LoadedIntent, p: Plan) -> Iterator[Finding]:
+    per_pool: dict[str, list[int]] = {}
+    for pool, slot in zip(map(itemgetter(4), p.wiring.links), p.layout.slot, strict=True):  # 4: Link.pool
+        per_pool.setdefault(pool, []).append(slot)
+    if all(len(set(slots)) == len(slots) for slots in per_pool.values()):  # the rule: a set of ints is quick
+        return
     seen = Counter(zip((link.pool for link in p.wiring.links), p.layout.slot, strict=True))
     for (pool, slot), count in seen.items():
         if count > 1:

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import html
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from generator.analysis.capacity import Analysis
 from generator.compile.addressing import p2p_pools
@@ -190,23 +191,24 @@ def link_stats(plan: Plan) -> LinkStats:
     nodes = plan.wiring.nodes
     families = {scope: (p.ipv4 is not None) + (p.ipv6 is not None) for scope, p in p2p_pools(plan.intent).items()}
     stats = LinkStats()
-    links, top, service = stats.links, stats.top_slot, stats.in_service
+    top, service = stats.top_slot, stats.in_service
     planes: dict[str, dict[tuple[int, int], list[int]]] = defaultdict(dict)
-    for link, slot in zip(plan.wiring.links, plan.layout.slot, strict=True):
-        pool = link.pool
-        links[pool] += 1
+    pools = list(map(attrgetter("pool"), plan.wiring.links))
+    stats.links.update(Counter(pools))
+    for pool, slot in zip(pools, plan.layout.slot, strict=True):
         top[pool] = max(top[pool], slot)
+    for link in plan.wiring.links:
         if link.kind == "inter":
             a, b = nodes[link.a], nodes[link.b]
-            cell = planes[pool].get((a.plane, b.plane))
+            cell = planes[link.pool].get((a.plane, b.plane))
             if cell is None:
-                cell = planes[pool][(a.plane, b.plane)] = [0, 0]
+                cell = planes[link.pool][(a.plane, b.plane)] = [0, 0]
             cell[0] += 1
             cell[1] += link.speed
             if not a.drained and not b.drained:
-                service[pool] += link.speed
+                service[link.pool] += link.speed
     stats.planes = {pair: dict(sorted(cells.items())) for pair, cells in planes.items()}
-    stats.sessions = sum(families.get(pool, 0) * n for pool, n in links.items())
+    stats.sessions = sum(families.get(pool, 0) * n for pool, n in stats.links.items())
     return stats
 
 

@@ -107,7 +107,8 @@ def record_verified(out: Path, names: list[str]) -> None:
     to a file changes its ctime, which no user can set back: an unchanged stat means unchanged bytes,
     and the next build hashes only the files whose stat differs. Only a cache: when it cannot be
     written, the next build hashes every file."""
-    keys = {name: _stat_key(out / f"{name}.cfg") for name in names}
+    root = str(out)  # f-string paths: a Path per file costs more than its lstat
+    keys = {name: _stat_key(f"{root}/{name}.cfg") for name in names}
     cache = _verified_cache(out)
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
