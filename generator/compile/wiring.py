@@ -178,31 +178,32 @@ def spread_targets(source: int, n_source: int, n_target: int, width: int) -> lis
     return [(first + k * stride) % n_target for k in range(width)]
 
 
-def _inter_links(pair: InterRegion, regions: dict[str, Region], intent: Intent) -> Iterator[LinkStub]:
+def _inter_links(pair: InterRegion, regions: dict[str, Region], intent: Intent) -> list[LinkStub]:
+    """Parallel links between two BAG switches are one stub repeated, as in `_fabric_links`."""
     ra, rb = regions[pair.between[0]], regions[pair.between[1]]
     speed = inter_region_speed(pair, intent, ra)
     key = pair_key(ra.name, rb.name)
     over = {(o.region, o.plane, o.switch): o.links for o in pair.link_overrides}
     sa, sb = ra.bag.switches_per_plane, rb.bag.switches_per_plane
+    links: list[LinkStub] = []
     if pair.topology == "planar":
         for plane in range(1, min(ra.bag.planes, rb.bag.planes) + 1):
             for switch in range(1, min(sa, sb) + 1):
                 count = over.get((ra.name, plane, switch), over.get((rb.name, plane, switch), pair.links_per_switch))
-                for _ in range(count):
-                    yield LinkStub(
-                        "inter", bag_name(ra.name, plane, switch), bag_name(rb.name, plane, switch), speed, key
-                    )
-        return
+                stub = _stub(("inter", bag_name(ra.name, plane, switch), bag_name(rb.name, plane, switch), speed, key))
+                links += [stub] * count
+        return links
     n_a, n_b = ra.bag.planes * sa, rb.bag.planes * sb
     width = min(pair.spread_width or min(pair.links_per_switch, n_b), n_b)
     for g in range(n_a):
         plane, switch = g // sa + 1, g % sa + 1
+        local = bag_name(ra.name, plane, switch)
         total = over.get((ra.name, plane, switch), pair.links_per_switch)
         shares = even_share(total, width, rotate=0)
         for k, target in enumerate(spread_targets(g, n_a, n_b, width)):
             remote = bag_name(rb.name, target // sb + 1, target % sb + 1)
-            for _ in range(shares[k]):
-                yield LinkStub("inter", bag_name(ra.name, plane, switch), remote, speed, key)
+            links += [_stub(("inter", local, remote, speed, key))] * shares[k]
+    return links
 
 
 def wire(intent: Intent) -> Wiring:
