@@ -6,7 +6,9 @@ by the checks that need real numbers (pool sizes, port usage).
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
+from operator import itemgetter
 
 from generator.compile import ports
 from generator.compile.wiring import Wiring
@@ -37,14 +39,21 @@ def assign_ports(intent: Intent, wiring: Wiring) -> tuple[list[PortRef], list[Po
     b_port: list[PortRef | None] = [None] * n
     links = wiring.links
     shapes: dict[tuple[str, tuple[int, ...], tuple[int, ...]], tuple[list[PortRef], list[PortRef]]] = {}
+    link, speed = links.__getitem__, itemgetter(3)  # LinkStub.speed
     for name, node in wiring.nodes.items():
         mine = wiring.links_of[name]
-        front = [i for i in mine if links[i].kind == "fabric"]
-        back = [i for i in mine if links[i].kind == "inter"]
-        shape = (node.hardware, tuple([links[i].speed for i in front]), tuple([links[i].speed for i in back]))
+        if node.role == "bag":
+            front = [i for i in mine if links[i].kind == "fabric"]
+            back = [i for i in mine if links[i].kind == "inter"]
+        else:  # a fabric switch has fabric links only, and is their `b` end (wiring: `a` is the BAG side)
+            front, back = mine, []
+        shape = (node.hardware, tuple(map(speed, map(link, front))), tuple(map(speed, map(link, back))))
         refs = shapes.get(shape)
         if refs is None:
             refs = shapes[shape] = ports.allocate(intent.hardware[node.hardware], shape[1], shape[2])
+        if node.role != "bag":
+            deque(map(b_port.__setitem__, front, refs[0]), maxlen=0)  # b_port[i] = ref, in C
+            continue
         for i, ref in zip(front + back, refs[0] + refs[1], strict=True):
             if links[i].a == name:
                 a_port[i] = ref
