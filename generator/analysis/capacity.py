@@ -207,14 +207,14 @@ def analyze_plan(loaded: LoadedIntent, plan: Plan, failures: bool = True) -> Ana
                     )
     base = base_capacity(plan)
     base_pair, base_fabric, _ = base
+    # per region: BAG capacity toward its fabrics (a fabric link stays in its region) and toward other regions
     south: dict[str, int] = defaultdict(int)
     north: dict[str, int] = defaultdict(int)
-    for kind, a_name, b_name, speed, _ in links:
-        if kind == "fabric":
-            south[nodes[a_name].region] += speed
-        else:
-            north[nodes[a_name].region] += speed
-            north[nodes[b_name].region] += speed
+    for (region_name, _, _), bps in uplinks.items():
+        south[region_name] += bps
+    for pair in intent.inter_region:
+        for region_name in pair.between:
+            north[region_name] += base_pair[f"{pair.between[0]}~{pair.between[1]}"]
     ratio = {r.name: south[r.name] / north[r.name] for r in intent.regions if north[r.name]}
     budget = intent.budgets.bag_to_bag_oversubscription
     if budget is not None:
