@@ -13,8 +13,9 @@ import ctypes.util
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 S = TypeVar("S")
@@ -94,6 +95,38 @@ def fork_map(
         _TASK = None
     pool.shutdown(wait=True)
     return results
+
+
+def _call(work: Callable[[C], R], arg: C) -> list[R]:
+    return [work(arg)]
+
+
+@contextmanager
+def in_background(work: Callable[[C], R], arg: C) -> Iterator[Callable[[], R]]:
+    """`work(arg)` in one forked worker while this process goes on; the context gives the function
+    that waits for its result (pickled back: worth it when the work costs more than its result's
+    pickling). Leaving the context by an exception kills the worker. `work` must be module-level."""
+    global _TASK  # noqa: PLW0603 - the worker inherits it through fork
+    _TASK = (_call, work)
+    pool = ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
+    try:
+        future = pool.submit(_run, arg)  # a fork-context pool forks its workers here
+    except BaseException:
+        _kill(pool)
+        raise
+    finally:
+        _TASK = None
+    try:
+        yield lambda: future.result()[0]
+    except BaseException:
+        _kill(pool)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _kill(pool: ProcessPoolExecutor) -> None:

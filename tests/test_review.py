@@ -221,6 +221,28 @@ def test_a_base_that_does_not_validate_points_at_the_file_in_that_revision(repo:
     assert "HEAD:intent/lab.yaml:" in stderr and "bag-review-" not in stderr
 
 
+def test_a_semantic_error_at_the_base_is_a_finding_as_at_the_head(repo: Path, lab_data, cli) -> None:
+    """The base is planned in a forked worker: its findings come back with their kind (exit 1 for a
+    rule a readable intent breaks, exit 2 for an unreadable one), as from the head."""
+    broken = yaml.safe_load(yaml.safe_dump(lab_data))
+    broken["hardware"]["lab-bag"]["port_speed"] = "400G"  # BAG222, as in the test above
+    edit(repo, broken)
+    git(repo, "commit", "-qam", "breakout no longer fits")
+    code, stdout, stderr = cli("diff", "--base", "HEAD", edit(repo, lab_data), "--format", "json")
+    assert code == 1 and "error BAG222" in stderr and "HEAD:intent/lab.yaml:" in stderr
+    document = json.loads(stdout)
+    assert document["valid"] is False and document["side"].startswith("base HEAD")
+
+
+def test_when_both_sides_are_invalid_the_base_is_reported(repo: Path, lab_data, cli) -> None:
+    path = repo / "intent" / "lab.yaml"
+    path.write_text("name: lab\nregions: [\n")
+    git(repo, "commit", "-qam", "broken")
+    lab_data["regions"][0]["bag"]["planes"] = 0  # the worktree is broken another way
+    code, _, stderr = cli("diff", "--base", "HEAD", edit(repo, lab_data))
+    assert code == 2 and "the intent at base HEAD" in stderr and "working tree" not in stderr
+
+
 def far_ends(data: dict[str, Any], tmp: Path) -> dict[tuple[str, str], tuple[str, str]]:
     """(device, port) -> (peer, peer port) of every cable, from the compiled models."""
     from generator.pipeline import compile_path

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from generator.intent.schema import Fabric, Intent, InterRegion, Region
 
@@ -63,6 +63,15 @@ class Wiring:
             links_of[a].append(i)
             links_of[b].append(i)
         self.links_of = links_of
+
+    def __getstate__(self) -> tuple[dict[str, Node], list[tuple[Any, ...]], dict[str, list[int]]]:
+        """Links are pickled as plain tuples (a review plans its base in a forked worker): a
+        NamedTuple pickles through a Python-level call per link, 0.18 s for 207k instead of 0.09 s."""
+        return self.nodes, list(map(tuple, self.links)), self.links_of
+
+    def __setstate__(self, state: tuple[dict[str, Node], list[tuple[Any, ...]], dict[str, list[int]]]) -> None:
+        self.nodes, links, self.links_of = state
+        self.links = list(map(_stub, links))
 
 
 _stub = partial(tuple.__new__, LinkStub)  # LinkStub(*fields) without the Python-level __new__: 200k per plan

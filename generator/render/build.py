@@ -22,21 +22,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import jinja2
 import yaml
 
 import generator
 from generator.catalogue import CATALOGUE
 from generator.compile.fingerprint import device_fingerprint, network_digest
 from generator.compile.network import Plan, expand, paused_gc
-from generator.findings import AuditError, Finding, InputError, Location, Severity, audit_mismatch
+from generator.findings import AuditError, Finding, Severity, audit_mismatch
 from generator.forked import bounded_jobs, fork_map
 from generator.intent.loader import LoadedIntent, load_intent
 from generator.model import Device
 from generator.pipeline import Planned, plan_checked
 from generator.progress import ProgressFactory, no_progress
 from generator.render import cabling, docs, uptodate
-from generator.render.engine import TEMPLATES, environment, render_device, template_for
+from generator.render.engine import TEMPLATES, compile_template, render_device
 from generator.render.outdir import (
     AVD,
     Staging,
@@ -272,24 +271,6 @@ def shards(plan: Plan) -> list[list[str]]:
     for name, node in plan.wiring.nodes.items():
         groups.setdefault((node.region, node.plane), []).append(name)
     return list(groups.values())
-
-
-def compile_template(platform: str, templates: Path) -> None:
-    """Load a platform's templates (includes too: Jinja compiles those only when first rendered),
-    turning a missing or malformed one into a located finding."""
-    try:
-        template_for(platform, templates)
-        for path in sorted((templates / platform).glob("*.j2")):
-            environment(templates).get_template(f"{platform}/{path.name}")
-    except jinja2.TemplateNotFound as exc:
-        hint = f"add {platform}/device.j2 to {templates}, or build with the shipped templates"
-        raise InputError([Finding("BAG081", f"no template {exc.name} in {templates}", hint=hint)]) from exc
-    except jinja2.TemplateSyntaxError as exc:
-        where = Location(str(exc.filename or exc.name or platform), exc.lineno, 1)
-        hint = "fix the template at this line, or build with the shipped templates (leave out --templates)"
-        raise InputError(
-            [Finding("BAG081", f"template syntax error: {exc.message}", location=where, hint=hint)]
-        ) from exc
 
 
 def build_devices(job: _Job, jobs: int, progress: ProgressFactory = no_progress) -> list[Rendered]:

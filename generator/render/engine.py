@@ -181,3 +181,21 @@ def _template_finding(exc: Exception, device: str) -> Finding:
         device=device,
         hint="the template uses something the device model does not have; fix the template (--templates)",
     )
+
+
+def compile_template(platform: str, templates: Path) -> None:
+    """Load a platform's templates (includes too: Jinja compiles those only when first rendered),
+    turning a missing or malformed one into a located finding."""
+    try:
+        template_for(platform, templates)
+        for path in sorted((templates / platform).glob("*.j2")):
+            environment(templates).get_template(f"{platform}/{path.name}")
+    except jinja2.TemplateNotFound as exc:
+        hint = f"add {platform}/device.j2 to {templates}, or build with the shipped templates"
+        raise InputError([Finding("BAG081", f"no template {exc.name} in {templates}", hint=hint)]) from exc
+    except jinja2.TemplateSyntaxError as exc:
+        where = Location(str(exc.filename or exc.name or platform), exc.lineno, 1)
+        hint = "fix the template at this line, or build with the shipped templates (leave out --templates)"
+        raise InputError(
+            [Finding("BAG081", f"template syntax error: {exc.message}", location=where, hint=hint)]
+        ) from exc

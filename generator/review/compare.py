@@ -1,8 +1,9 @@
 """Pre-merge review: `diff --base REV [--head REV|worktree]`, what a change does to every device.
 
-Fast because almost nothing is rendered: both revisions are planned (no device expanded), and
-forked workers that inherit both plans fingerprint every device on both sides and expand, render and
-compare only those whose fingerprints differ. Equal texts end there; equal models skip the semantic
+Fast because almost nothing is rendered: both revisions are planned (no device expanded; the base
+in a forked worker while this process plans the head), and forked workers that inherit both plans
+fingerprint the devices whose inputs may differ and expand, render and compare only those whose
+fingerprints do. Equal texts end there; equal models skip the semantic
 comparison. Draining one plane of one region of the 12,672-device example renders 234 devices, twice.
 
 Both sides are built by this generator with these templates: the review shows what the *intent*
@@ -16,7 +17,7 @@ import difflib
 import os
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -25,11 +26,11 @@ from generator.analysis.capacity import Analysis
 from generator.compile.fingerprint import device_fingerprint, network_digest
 from generator.compile.network import Plan, expand, paused_gc
 from generator.findings import Finding, FindingsError, Location
-from generator.forked import fork_map
+from generator.forked import fork_map, in_background
 from generator.intent.loader import check_intent_path, load_intent
 from generator.pipeline import plan_checked
 from generator.progress import ProgressFactory, no_progress
-from generator.render.engine import TEMPLATES, render_device
+from generator.render.engine import TEMPLATES, compile_template, render_device
 from generator.review.gitrev import ReviewError, materialize, repo_root, resolve
 from generator.review.semantic import Item, Repatch, Shares, repatched, semantic, ucmp_change, ucmp_shares
 from generator.textsafety import redact
@@ -61,13 +62,45 @@ class Side:
 def plan_side(label: str, intent: Path, extracted: tuple[Path, str] | None = None) -> Side:
     """Plan one side. `extracted` = (temporary root, revision): findings then point at `REV:path`,
     the way `git show` names a file, instead of a temporary directory that is gone."""
+    return _side(label, _planned(intent), extracted)
+
+
+def _planned(intent: Path) -> tuple[Plan, Analysis] | FindingsError:
+    """The plan and capacity of an intent, or the findings that stop it: returned, not raised, so
+    that they cross from a forked worker as they are (a raised error would arrive re-wrapped)."""
     try:
-        loaded = load_intent(intent)
-        planned = plan_checked(loaded)
+        planned = plan_checked(load_intent(intent))
     except FindingsError as exc:
-        findings = exc.findings if extracted is None else [_at_revision(f, *extracted) for f in exc.findings]
-        raise SideInvalidError(label, findings) from exc
-    return Side(label, planned.plan, planned.capacity, network_digest(planned.plan))
+        return exc
+    return planned.plan, planned.capacity
+
+
+def _side(label: str, planned: tuple[Plan, Analysis] | FindingsError, extracted: tuple[Path, str] | None) -> Side:
+    if isinstance(planned, FindingsError):
+        findings = planned.findings if extracted is None else [_at_revision(f, *extracted) for f in planned.findings]
+        raise SideInvalidError(label, findings) from planned
+    plan, capacity = planned
+    return Side(label, plan, capacity, network_digest(plan))
+
+
+def plan_sides(
+    base: tuple[str, Path, tuple[Path, str]],
+    head: tuple[str, Path, tuple[Path, str] | None],
+    meanwhile: Callable[[Side], None] | None = None,
+) -> tuple[Side, Side]:
+    """Both sides, planned at once: the base in a forked worker while this process plans the head
+    (at x1 each plan takes 0.7 s, and the base's plan comes back pickled in 0.15 s), then runs
+    `meanwhile(head)` while the base is still on its way. When both are invalid the base is
+    reported, as when they were planned one after the other."""
+    with in_background(_planned, base[1]) as base_planned:
+        try:
+            head_side = plan_side(*head)
+        except SideInvalidError:
+            _side(base[0], base_planned(), base[2])  # raises when the base is invalid too
+            raise
+        if meanwhile is not None:
+            meanwhile(head_side)
+        return _side(base[0], base_planned(), base[2]), head_side
 
 
 def _at_revision(finding: Finding, root: Path, rev: str) -> Finding:
@@ -188,10 +221,19 @@ def candidates(base: Side, head: Side) -> list[str] | None:
     return sorted(names, key=lambda n: (order.get(n, len(order)), n))
 
 
+def compile_templates(plan: Plan, templates: Path) -> None:
+    """Compile the templates of the plan's platforms here, once, before compare workers fork (each
+    would otherwise compile them again)."""
+    for platform in sorted({plan.intent.hardware[node.hardware].platform for node in plan.wiring.nodes.values()}):
+        compile_template(platform, templates)
+
+
 def compare_devices(
     base: Side, head: Side, jobs: int, templates: Path = TEMPLATES, progress: ProgressFactory = no_progress
 ) -> list[DeviceChange]:
     """Every device whose config differs, from workers that inherit both plans."""
+    compile_templates(base.plan, templates)  # what the head needed is compiled already (see review)
+    compile_templates(head.plan, templates)
     names = candidates(base, head)
     if names is None:
         names = [*head.plan.wiring.nodes, *(n for n in base.plan.wiring.nodes if n not in head.plan.wiring.nodes)]
@@ -339,12 +381,13 @@ def review(
     head_commit = None if head_rev == WORKTREE else resolve(root, head_rev)
     with tempfile.TemporaryDirectory(prefix="bag-review-") as tmp:
         base_path = materialize(root, base_commit, relpath, Path(tmp) / "base")
-        base = plan_side(f"base {base_rev} ({base_commit[:12]})", base_path, (Path(tmp) / "base", base_rev))
+        base_spec = (f"base {base_rev} ({base_commit[:12]})", base_path, (Path(tmp) / "base", base_rev))
         if head_commit is None:
-            head = plan_side("the working tree", intent)
+            head_spec: tuple[str, Path, tuple[Path, str] | None] = ("the working tree", intent, None)
         else:
             head_path = materialize(root, head_commit, relpath, Path(tmp) / "head")
-            head = plan_side(f"head {head_rev} ({head_commit[:12]})", head_path, (Path(tmp) / "head", head_rev))
+            head_spec = (f"head {head_rev} ({head_commit[:12]})", head_path, (Path(tmp) / "head", head_rev))
+        base, head = plan_sides(base_spec, head_spec, lambda side: compile_templates(side.plan, templates))
     changes = compare_devices(base, head, jobs or os.cpu_count() or 1, templates, progress)
     planes = sorted({c.plane for c in changes})
     regions = sorted({c.region for c in changes})
