@@ -13,6 +13,7 @@ from generator.analysis.capacity import Analysis, analyze_plan
 from generator.findings import FindingsError
 from generator.intent.loader import load_intent
 from generator.pipeline import plan_checked, validate_loaded
+from generator.validators.plan import multipath_widths, widest_multipath
 
 from .conftest import LAB, PROMETHEUS
 
@@ -200,3 +201,20 @@ def test_the_json_lists_devices_with_the_same_new_weights_together(lab_data, wri
             assert all(scenario.weights[d] == g["weights"] for d in g["devices"])
         values = [repr(g["weights"]) for g in groups]
         assert len(values) == len(set(values))  # one group per distinct result
+
+
+@pytest.mark.parametrize("path", [LAB, PROMETHEUS], ids=["lab", "prometheus"])
+def test_the_quick_widest_multipath_count_is_the_full_counts_largest(path) -> None:
+    plan = plan_checked(load_intent(path)).plan
+    assert widest_multipath(plan) == max(multipath_widths(plan).values())
+
+
+def test_maximum_paths_one_below_the_widest_set_names_that_set(lab_data, write_intent) -> None:
+    plan = plan_checked(load_intent(LAB)).plan
+    (device, cls), width = multipath_widths(plan).most_common(1)[0]
+    lab_data["bgp"]["maximum_paths"] = width - 1
+    findings = [f for f in validate_loaded(load_intent(write_intent(lab_data))) if f.code == "BAG041"]
+    assert [f.message for f in findings] == [
+        f"maximum_paths {width - 1} is below the {width} equal-cost sessions {device} has toward {cls}; "
+        "the extra paths would carry no traffic"
+    ]

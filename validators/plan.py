@@ -57,13 +57,24 @@ def multipath_widths(p: Plan) -> Counter[tuple[str, str]]:
     return Counter(keys)
 
 
+def widest_multipath(p: Plan) -> int:
+    """The largest value of `multipath_widths`, counted with a third less work: a fabric switch's
+    links all lead to its plane's BAG switches (one set, as many paths as links), so only BAG
+    switches' sessions are counted by peer class (at x4: 1.6 M link ends -> 1.1 M)."""
+    view = {name: cls.key for name, cls in p.bag_view.items()}
+    links, nodes = p.wiring.links, p.wiring.nodes
+    a_end, b_end = itemgetter(1), itemgetter(2)  # LinkStub.a (a BAG switch), LinkStub.b
+    inter = [link for link in links if link.kind == "inter"]
+    bag_sets = Counter(zip(map(a_end, links), map(view.__getitem__, map(b_end, links)), strict=True))
+    bag_sets.update(zip(map(b_end, inter), map(view.__getitem__, map(a_end, inter)), strict=True))
+    fabric_sets = (len(mine) for name, mine in p.wiring.links_of.items() if nodes[name].role != "bag")
+    return max(max(bag_sets.values(), default=0), max(fabric_sets, default=0))
+
+
 def _multipath(loaded: LoadedIntent, p: Plan) -> Iterator[Finding]:
-    widths = multipath_widths(p)
-    if not widths:
-        return
-    (device, cls), width = widths.most_common(1)[0]
     limit = loaded.intent.bgp.maximum_paths
-    if width > limit:
+    if widest_multipath(p) > limit:  # then the full count, which names the device
+        (device, cls), width = multipath_widths(p).most_common(1)[0]
         yield finding(
             loaded,
             "BAG041",
