@@ -162,9 +162,13 @@ def _entry(words: list[str]) -> tuple[str, int, int]:
     return (canonical(prefix), *length_range(entry))
 
 
+def _facts_of(f: _Facts, name: str) -> dict[str, Any]:
+    """Where an interface block's facts go: the loopback's, or the interface's own."""
+    return f.loopback if name.lower() in _LOOPBACKS else f.iface(name)
+
+
 def _address(f: _Facts, name: str, family: str, value: str) -> None:
-    facts = f.loopback if name.lower() in _LOOPBACKS else f.iface(name)
-    facts[family] = canonical(value)  # IPv4 passes through unchanged
+    _facts_of(f, name)[family] = canonical(value)  # IPv4 passes through unchanged
 
 
 def _with_mask(address: str, mask: str) -> str:
@@ -189,17 +193,17 @@ def _interface(f: _Facts, name: str, obj: Any, l2_overhead: int = 0) -> None:
             if w[:2] in (["ip", "address"], ["ipv4", "address"]):
                 f.mgmt["ipv4"] = w[2] if len(w) == 3 else _with_mask(w[2], w[3])
         return
-    loopback = name.lower() in _LOOPBACKS
-    addresses: dict[str, Any] = f.loopback if loopback else f.iface(name)  # where _address would put them
+    facts = _facts_of(f, name)
+    loopback = facts is f.loopback
     for w in children:
         head = w[0]
         if head in ("ip", "ipv4", "ipv6") and w[1:2] == ["address"]:
             if head == "ipv6":
-                addresses["ipv6"] = canonical(w[2])
+                facts["ipv6"] = canonical(w[2])
             else:
-                addresses["ipv4"] = canonical(w[2] if len(w) == 3 else _with_mask(w[2], w[3]))
+                facts["ipv4"] = canonical(w[2] if len(w) == 3 else _with_mask(w[2], w[3]))
         elif head == "mtu" and not loopback:
-            addresses["mtu"] = int(w[1]) - l2_overhead
+            facts["mtu"] = int(w[1]) - l2_overhead
         elif w[:3] == ["mac", "security", "profile"]:
             f.iface(name)["macsec"] = w[3]
         elif w[:1] == ["speed"] and len(w) == 2 and w[1].rpartition("-")[2].isdigit():  # EOS 400g-4: its port's mode

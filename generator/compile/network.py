@@ -101,6 +101,11 @@ class Plan:
     def device_names(self) -> list[str]:
         return list(self.wiring.nodes)
 
+    @property
+    def platforms(self) -> list[str]:
+        """The platforms the plan's devices run, each once, sorted."""
+        return sorted({self.intent.hardware[node.hardware].platform for node in self.wiring.nodes.values()})
+
     def ends(self, i: int) -> LinkEnds:
         cached = self._ends.get(i)
         if cached is not None:

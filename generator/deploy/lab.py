@@ -148,7 +148,7 @@ class Lab:
 
     def up(self, plan: Plan, configs: Path) -> Inventory:
         devices = list(plan.wiring.nodes)
-        platforms = {plan.intent.hardware[n.hardware].platform for n in plan.wiring.nodes.values()}
+        platforms = set(plan.platforms)
         if platforms != {"frr"}:
             raise UsageError(f"the lab runs FRR only; this intent also uses {', '.join(sorted(platforms - {'frr'}))}")
         for tool in ("ip", "nsenter", "unshare", "vtysh"):

@@ -35,7 +35,7 @@ from generator.model import Device
 from generator.pipeline import Planned, plan_checked
 from generator.progress import ProgressFactory, no_progress
 from generator.render import cabling, docs, uptodate
-from generator.render.engine import TEMPLATES, compile_template, render_device
+from generator.render.engine import TEMPLATES, compile_templates, render_device
 from generator.render.outdir import (
     AVD,
     Staging,
@@ -275,8 +275,7 @@ def shards(plan: Plan) -> list[list[str]]:
 
 def build_devices(job: _Job, jobs: int, progress: ProgressFactory = no_progress) -> list[Rendered]:
     plan = job.plan
-    for platform in sorted({plan.intent.hardware[n.hardware].platform for n in plan.wiring.nodes.values()}):
-        compile_template(platform, job.templates)  # once, before forking: every worker inherits the compiled code
+    compile_templates(plan.platforms, job.templates)  # once, before forking: every worker inherits the compiled code
     if job.audit:  # the read-back takes 0.5 s to import: once, before forking, and only when auditing
         import generator.validators.audit  # noqa: F401
 

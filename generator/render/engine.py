@@ -18,6 +18,7 @@ Rendering 5 M lines is the bulk of a build, so the compiled templates are made c
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -139,8 +140,10 @@ def reference_environment(root: Path = TEMPLATES) -> jinja2.Environment:
     return _configured(_Environment, root)
 
 
-def template_for(platform: str, root: Path = TEMPLATES) -> jinja2.Template:
-    return environment(root).get_template(f"{platform}/device.j2")
+def template_for(
+    platform: str, root: Path = TEMPLATES, env: Callable[[Path], jinja2.Environment] = environment
+) -> jinja2.Template:
+    return env(root).get_template(f"{platform}/device.j2")
 
 
 def render_device(device: Device, root: Path = TEMPLATES) -> str:
@@ -150,7 +153,7 @@ def render_device(device: Device, root: Path = TEMPLATES) -> str:
         try:
             return template_for(device.platform, root).render(d=device)
         except AttributeError:  # a lookup only Jinja's own getattr answers (see the module doc), or a real error
-            return reference_environment(root).get_template(f"{device.platform}/device.j2").render(d=device)
+            return template_for(device.platform, root, reference_environment).render(d=device)
     except jinja2.TemplateError as exc:
         raise InputError([_template_finding(exc, device.name)]) from None
     except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
@@ -181,6 +184,13 @@ def _template_finding(exc: Exception, device: str) -> Finding:
         device=device,
         hint="the template uses something the device model does not have; fix the template (--templates)",
     )
+
+
+def compile_templates(platforms: Iterable[str], templates: Path) -> None:
+    """Compile these platforms' templates in this process, before workers fork: each would otherwise
+    compile them again (Jinja caches a compiled template per environment)."""
+    for platform in platforms:
+        compile_template(platform, templates)
 
 
 def compile_template(platform: str, templates: Path) -> None:

@@ -30,7 +30,7 @@ from generator.forked import fork_map, in_background
 from generator.intent.loader import check_intent_path, load_intent
 from generator.pipeline import plan_checked
 from generator.progress import ProgressFactory, no_progress
-from generator.render.engine import TEMPLATES, compile_template, render_device
+from generator.render.engine import TEMPLATES, compile_templates, render_device
 from generator.review.gitrev import ReviewError, materialize, repo_root, resolve
 from generator.review.semantic import Item, Repatch, Shares, repatched, semantic, ucmp_change, ucmp_shares
 from generator.textsafety import redact
@@ -221,19 +221,13 @@ def candidates(base: Side, head: Side) -> list[str] | None:
     return sorted(names, key=lambda n: (order.get(n, len(order)), n))
 
 
-def compile_templates(plan: Plan, templates: Path) -> None:
-    """Compile the templates of the plan's platforms here, once, before compare workers fork (each
-    would otherwise compile them again)."""
-    for platform in sorted({plan.intent.hardware[node.hardware].platform for node in plan.wiring.nodes.values()}):
-        compile_template(platform, templates)
-
-
 def compare_devices(
     base: Side, head: Side, jobs: int, templates: Path = TEMPLATES, progress: ProgressFactory = no_progress
 ) -> list[DeviceChange]:
     """Every device whose config differs, from workers that inherit both plans."""
-    compile_templates(base.plan, templates)  # what the head needed is compiled already (see review)
-    compile_templates(head.plan, templates)
+    # before the workers fork (a no-op for what is compiled already: review compiles the head's
+    # templates while the base is still being planned)
+    compile_templates({*base.plan.platforms, *head.plan.platforms}, templates)
     names = candidates(base, head)
     if names is None:
         names = [*head.plan.wiring.nodes, *(n for n in base.plan.wiring.nodes if n not in head.plan.wiring.nodes)]
@@ -387,7 +381,7 @@ def review(
         else:
             head_path = materialize(root, head_commit, relpath, Path(tmp) / "head")
             head_spec = (f"head {head_rev} ({head_commit[:12]})", head_path, (Path(tmp) / "head", head_rev))
-        base, head = plan_sides(base_spec, head_spec, lambda side: compile_templates(side.plan, templates))
+        base, head = plan_sides(base_spec, head_spec, lambda side: compile_templates(side.plan.platforms, templates))
     changes = compare_devices(base, head, jobs or os.cpu_count() or 1, templates, progress)
     planes = sorted({c.plane for c in changes})
     regions = sorted({c.region for c in changes})
