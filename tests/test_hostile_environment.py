@@ -308,6 +308,39 @@ def test_a_build_waits_for_the_lock_of_its_output(tmp_path: Path) -> None:
     assert proc.wait(timeout=120) == 0 and consistent(out)
 
 
+# ------------------------------------------------------------------------------ the process's exit
+
+
+def test_a_process_that_skips_the_heap_teardown_still_delivers_all_its_output(tmp_path: Path) -> None:
+    """`python -m generator` ends with os._exit (see cli.entry): whatever the command printed reaches
+    the reader in full, the exit code is the command's, and what it wrote is complete."""
+    out = tmp_path / "out"
+    proc = run_cli("build", LAB, "-o", out, "--no-audit")
+    stdout, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, stderr
+    assert "16 devices" in stdout and stdout.rstrip().splitlines()[-1].startswith("  load ")
+    consistent(out)
+    proc = run_cli("validate", tmp_path / "missing.yaml")
+    stdout, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 2 and "BAG001" in stderr and stderr.rstrip().endswith("error(s)")
+    proc = run_cli("codes", "--format", "json")
+    stdout, _ = proc.communicate(timeout=300)
+    assert proc.returncode == 0 and {c["code"] for c in json.loads(stdout)} >= {"BAG001", "BAG202"}
+
+
+@pytest.mark.parametrize("command", [["codes", "--format", "json"], ["schema"], ["example", "lab"]])
+def test_a_reader_that_goes_away_ends_the_command_quietly(command: list[str]) -> None:
+    """`bag schema | head -1`: the reader closes the pipe before the command writes. The command ends
+    as a shell expects of one cut short (141, 128 + SIGPIPE), without a Python error or an "internal
+    error" (the generator has no bug) and without rich's exit 1 (here: "found something")."""
+    proc = run_cli(*command)
+    assert proc.stdout is not None
+    proc.stdout.close()
+    _, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 141, stderr
+    assert stderr == ""
+
+
 # ------------------------------------------------------------------------------ worker counts
 
 

@@ -1,5 +1,5 @@
 """The command line: a thin layer over the stages (nothing else in the package imports it)."""
 
-from generator.cli.main import main
+from generator.cli.main import entry, main
 
-__all__ = ["main"]
+__all__ = ["entry", "main"]

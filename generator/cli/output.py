@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import select
+import signal
+import sys
 from collections.abc import Sequence
 
 from rich.console import Console
@@ -13,13 +17,41 @@ from generator.findings import Finding, FindingsError, InputError, Severity, sor
 from generator.textsafety import for_terminal
 
 EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_READER_GONE = 128 + signal.SIGPIPE  # 141, what a shell reports for a command that `| head` cut short
 DEFAULT_INTENT = "intent/lab.yaml"
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """Rich's default exits 1, which here means "found something": the CLI decides instead (see
+        reader_gone)."""
+        self.quiet = True
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def reader_gone() -> bool:
+    """Whether the reader of standard output has closed it (`bag schema | head -1`); if so, stdout is
+    pointed at /dev/null so that the interpreter's last flush does not fail again. A broken pipe
+    elsewhere (a device's SSH session) leaves stdout writable: poll tells the two apart."""
+    try:
+        fd = sys.stdout.fileno()
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)
+        if not any(events & select.POLLERR for _, events in poller.poll(0)):
+            return False
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+        return True
+    except (OSError, ValueError, AttributeError):  # no real stdout (a test's capture): not a pipe's end
+        return False
+
 
 # emoji=False: ":ff:" in an IPv6 address or ":warning:" in Markdown must print as written;
 # markup=False: "[/]" or "[red]" in an intent value, key or path must print as written too
 # (the few styled lines build rich Text objects or escape what they interpolate)
-out = Console(highlight=False, soft_wrap=True, emoji=False, markup=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False)
+out = _Console(highlight=False, soft_wrap=True, emoji=False, markup=False)
+err = _Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, markup=False)
 for _console in (out, err):
     if not _console.is_terminal:  # piped or logged: tables keep whole cells instead of folding at 80 columns
         _console.width = 200
