@@ -59,13 +59,17 @@ def fork_map(
     chunks: Sequence[C],
     jobs: int,
     done: Callable[[C], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[R]:
     """`work(state, chunk)` for every chunk, in `jobs` forked workers (in this process when jobs <= 1),
     concatenated in chunk order. `work` must be a module-level function. `done(chunk)` is called in
-    this process as each chunk finishes (a progress bar counts its items)."""
+    this process as each chunk finishes (a progress bar counts its items). `meanwhile()` runs in this
+    process while the workers work (its exception stops them)."""
     global _TASK  # noqa: PLW0603 - the workers inherit it through fork
     jobs = bounded_jobs(jobs, len(chunks))
     if jobs <= 1:
+        if meanwhile is not None:
+            meanwhile()
         results: list[R] = []
         for chunk in chunks:
             part = work(state, chunk)
@@ -82,6 +86,8 @@ def fork_map(
     )
     try:
         futures = [pool.submit(_run, chunk) for chunk in chunks]
+        if meanwhile is not None:
+            meanwhile()
         if done is not None:
             chunk_of = {future: chunk for future, chunk in zip(futures, chunks, strict=True)}
             for future in as_completed(futures):

@@ -15,10 +15,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -128,20 +132,48 @@ class _Job:
     templates: Path
     previous_cabling: dict[str, str] = field(default_factory=dict)  # plane CSV label -> its key
     docs: bool = False  # write a documentation page per device
+    # `out` and `staging` opened as directories (build_devices): a file is named relative to them,
+    # not by a path the kernel walks again per file (12,672 links of a one-plane build: 0.10 -> 0.03 s)
+    out_fd: int = -1
+    staging_fd: int = -1
 
 
 def _reuse(job: _Job, files: list[str]) -> bool:
     """Hard-link these files of the previous build into the new tree: all of them, or none."""
-    linked: list[Path] = []
+    if job.out_fd < 0:
+        return False
+    linked: list[str] = []
     try:
         for relative in files:
-            os.link(job.out / relative, job.staging / relative)
-            linked.append(job.staging / relative)
+            os.link(relative, relative, src_dir_fd=job.out_fd, dst_dir_fd=job.staging_fd)
+            linked.append(relative)
         return True
     except OSError:
-        for path in linked:
-            path.unlink(missing_ok=True)
+        for relative in linked:
+            os.unlink(relative, dir_fd=job.staging_fd)
         return False
+
+
+def _write(job: _Job, relative: str, data: bytes) -> None:
+    """A new file of the staging tree (mode 0666 less the umask, as Path.write_bytes makes it)."""
+    with open(relative, "wb", opener=partial(os.open, mode=0o666, dir_fd=job.staging_fd)) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def _directories(job: _Job) -> Iterator[_Job]:
+    """The job with `out/` (when it exists) and the staging tree open as directories."""
+    staging_fd = os.open(job.staging, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        out_fd = os.open(job.out, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:  # the first build: nothing to reuse
+        out_fd = -1
+    try:
+        yield dataclasses.replace(job, out_fd=out_fd, staging_fd=staging_fd)
+    finally:
+        os.close(staging_fd)
+        if out_fd >= 0:
+            os.close(out_fd)
 
 
 def _outputs(name: str, pages: bool) -> list[str]:
@@ -153,7 +185,7 @@ def _write_page(job: _Job, device: Device) -> None:
     """With --docs, the device's documentation page (with its cabling table)."""
     if job.docs:
         page = docs.device_page(device, cabling.device_cables(job.plan, device.name))
-        (job.staging / docs.DEVICES / f"{device.name}.md").write_text(page)
+        _write(job, f"{docs.DEVICES}/{device.name}.md", page.encode())
 
 
 def _audit(device: Device, text: str) -> tuple[str, ...]:
@@ -194,7 +226,7 @@ def _build_one(job: _Job, name: str) -> Rendered:
     sha = hashlib.sha256(data).hexdigest()
     written = not (old is not None and old.get("sha256") == sha and _reuse(job, [f"{name}.cfg"]))
     if written:
-        (job.staging / f"{name}.cfg").write_bytes(data)
+        _write(job, f"{name}.cfg", data)
     _write_page(job, device)
     # Same bytes as an audited config: the parse-back would read the same facts again.
     audited = not written and bool(old and old.get("audited"))
@@ -237,7 +269,7 @@ def _plane_csv(job: _Job, results: list[Rendered]) -> None:
     if job.previous_cabling.get(label) == plane_key(anchors) and _reuse(job, [relative]):
         return
     rows = cabling.plane_csv(job.plan, [r.name for r in anchors])
-    (job.staging / relative).write_text(cabling.csv_header() + rows)
+    _write(job, relative, (cabling.csv_header() + rows).encode())
 
 
 def plane_key(anchors: list[Rendered]) -> str:
@@ -273,7 +305,10 @@ def shards(plan: Plan) -> list[list[str]]:
     return list(groups.values())
 
 
-def build_devices(job: _Job, jobs: int, progress: ProgressFactory = no_progress) -> list[Rendered]:
+def build_devices(
+    job: _Job, jobs: int, progress: ProgressFactory = no_progress, meanwhile: Callable[[], None] | None = None
+) -> list[Rendered]:
+    """Every device built into the staging tree; `meanwhile()` runs here while the workers work."""
     plan = job.plan
     compile_templates(plan.platforms, job.templates)  # once, before forking: every worker inherits the compiled code
     if job.audit:  # the read-back takes 0.5 s to import: once, before forking, and only when auditing
@@ -285,8 +320,8 @@ def build_devices(job: _Job, jobs: int, progress: ProgressFactory = no_progress)
     what = "render + audit" if job.audit else "render"
     groups = shards(plan)
     workers = 1 if small else bounded_jobs(jobs, len(groups))
-    with progress(f"{what} devices", len(plan.wiring.nodes)) as advance:
-        results = fork_map(_build_shard, job, groups, workers, lambda c: advance(len(c)))
+    with progress(f"{what} devices", len(plan.wiring.nodes)) as advance, _directories(job) as opened:
+        results = fork_map(_build_shard, opened, groups, workers, lambda c: advance(len(c)), meanwhile)
     order = {name: i for i, name in enumerate(plan.wiring.nodes)}
     return sorted(results, key=lambda r: order[r.name])
 
@@ -429,7 +464,8 @@ def _build_locked(
         digest = network_digest(planned.plan, code_and_templates)
         old_cabling = previous.get("cabling", {}).get("planes", {}) if previous and old_devices else {}
         job = _Job(planned.plan, digest, old_devices, staging.path, out, audit, templates, old_cabling, device_pages)
-        results = build_devices(job, jobs, progress)
+        fabric_docs = partial(write_fabric_docs, staging.path, planned, device_pages)  # while the workers work
+        results = build_devices(job, jobs, progress, fabric_docs)
         timings["expand+render+write" + ("+audit" if audit else "")] = time.perf_counter() - t
         problems = audit_findings(results, shown_out, planned.plan)
         if problems:
@@ -441,7 +477,6 @@ def _build_locked(
             t = time.perf_counter()
         planes = plane_keys(results)
         cabling_bytes = write_cabling_csv(staging.path, list(planes))
-        write_fabric_docs(staging.path, planned, device_pages)
         manifest = manifest_for(loaded.intent.name, planned.plan, key, results, planes, cabling_bytes, device_pages)
         staging.commit(manifest)
     except BaseException:

@@ -87,12 +87,24 @@ def file_sha256(path: Path, size: int | None = None) -> str | None:
         return None
 
 
-def _stat_key(path: Path | str) -> list[int] | None:
-    try:
-        st = os.lstat(path)  # a link in place of a config is never the file this build recorded
+def _stat_key(name: str, directory: int) -> list[int] | None:
+    try:  # lstat: a link in place of a config is never the file this build recorded
+        st = os.lstat(name, dir_fd=directory)  # by name in the open directory: no path walk per file
     except OSError:
         return None
     return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def _stat_keys(out: Path, names: list[str]) -> dict[str, list[int] | None]:
+    """The stat key of every config (None where it is missing or out/ cannot be opened)."""
+    try:
+        directory = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return dict.fromkeys(names)
+    try:
+        return {name: _stat_key(f"{name}.cfg", directory) for name in names}
+    finally:
+        os.close(directory)
 
 
 def _verified_cache(out: Path) -> Path:
@@ -107,8 +119,7 @@ def record_verified(out: Path, names: list[str]) -> None:
     to a file changes its ctime, which no user can set back: an unchanged stat means unchanged bytes,
     and the next build hashes only the files whose stat differs. Only a cache: when it cannot be
     written, the next build hashes every file."""
-    root = str(out)  # f-string paths: a Path per file costs more than its lstat
-    keys = {name: _stat_key(f"{root}/{name}.cfg") for name in names}
+    keys = _stat_keys(out, names)
     cache = _verified_cache(out)
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
@@ -129,8 +140,8 @@ def changed_configs(out: Path, manifest: dict[str, Any], trust_stat: bool = True
             known = loaded if isinstance(loaded, dict) else {}
         except (OSError, ValueError):
             known = {}
-    root = str(out)
-    names = sorted(n for n in devices if not known.get(n) or known[n] != _stat_key(f"{root}/{n}.cfg"))
+    now = _stat_keys(out, list(devices))
+    names = sorted(n for n in devices if not known.get(n) or known[n] != now[n])
     if not names:
         return []
     with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
