@@ -54,3 +54,20 @@ def test_a_no_change_build_does_not_load_the_compiler_or_jinja(tmp_path: Path, w
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
     assert "up to date" in done.stdout
     assert done.stdout.splitlines()[-1] == "0 False False False"
+
+
+def test_the_manifest_read_twice_is_parsed_once_unless_it_changed_in_between(tmp_path: Path) -> None:
+    """The CLI reads the manifest before the lock and the build again under it: the same file version
+    is not parsed twice, and any write in between (which moves the ctime) is read afresh."""
+    from generator.render.outdir import MANIFEST, read_manifest
+
+    out = tmp_path / "out"
+    build(LAB, out, audit=False)
+    first = read_manifest(out)
+    assert first is not None and read_manifest(out) is first
+    text = (out / MANIFEST).read_text()
+    (out / MANIFEST).write_text(text.replace('"generator": "', '"generator": "x', 1))  # same size + 1: a new version
+    again = read_manifest(out)
+    assert again is not None and again is not first and again["generator"].startswith("x")
+    (out / MANIFEST).write_text("{not json")
+    assert read_manifest(out) is None
