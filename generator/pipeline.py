@@ -2,8 +2,10 @@
 
 Each stage only runs on input the previous checks accepted, so the compiler never sees a dangling
 reference or an impossible port count, and every problem reaches the user as a located finding.
-`plan_checked` is what a build needs (devices are expanded later, in parallel workers);
-`compile_loaded` also expands every device and cross-checks the result (validate, diff, analysis).
+`plan_checked` is what most commands need; a build takes the `provisional_plan` (every check the
+plan's construction depends on has passed) and runs the last checks while its workers render into a
+staging tree that an error abandons. `compile_loaded` also expands every device and cross-checks the
+result (validate, diff, analysis).
 """
 
 from __future__ import annotations
@@ -44,7 +46,29 @@ def _stop_on_errors(findings: list[Finding]) -> None:
         raise FindingsError(findings)
 
 
-def plan_checked(loaded: LoadedIntent) -> Planned:
+@dataclass(frozen=True)
+class Provisional:
+    """A plan that passed every check its construction depends on (references, ports, pools), with the
+    checks of the finished plan still to run (`checked`): multipath, link bandwidth, injection, the
+    capacity budgets. A build renders into its staging tree while they run (see render.build) and
+    commits nothing unless they pass; everything else asks for `plan_checked`."""
+
+    loaded: LoadedIntent
+    plan: Plan
+    findings: list[Finding]  # warnings so far
+
+    def checked(self) -> Planned:
+        """The checked plan; raises FindingsError when the last checks find errors."""
+        findings = list(self.findings)
+        with paused_gc():
+            findings += check_plan(self.loaded, self.plan)
+            capacity = analyze_plan(self.loaded, self.plan, failures=False)
+            findings += capacity.findings  # capacity budgets (BAG070, BAG071)
+        _stop_on_errors(findings)
+        return Planned(self.loaded, self.plan, sort_findings(findings), capacity)
+
+
+def provisional_plan(loaded: LoadedIntent) -> Provisional:
     intent = loaded.intent
     findings = check_intent(loaded)
     _stop_on_errors(findings)
@@ -57,11 +81,11 @@ def plan_checked(loaded: LoadedIntent) -> Planned:
         findings += check_pools(loaded, wiring, lay)
         _stop_on_errors(findings)
         p = plan_from(intent, wiring, lay)
-        findings += check_plan(loaded, p)
-        capacity = analyze_plan(loaded, p, failures=False)
-        findings += capacity.findings  # capacity budgets (BAG070, BAG071)
-    _stop_on_errors(findings)
-    return Planned(loaded, p, sort_findings(findings), capacity)
+    return Provisional(loaded, p, findings)
+
+
+def plan_checked(loaded: LoadedIntent) -> Planned:
+    return provisional_plan(loaded).checked()
 
 
 def compile_loaded(loaded: LoadedIntent, cross_check: bool = True) -> Compiled:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import signal
@@ -306,6 +307,36 @@ def test_a_build_waits_for_the_lock_of_its_output(tmp_path: Path) -> None:
         time.sleep(3)
         assert proc.poll() is None and not out.exists()  # blocked, wrote nothing
     assert proc.wait(timeout=120) == 0 and consistent(out)
+
+
+# ------------------------------------------------------------------------------ checks that finish while workers render
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_error_of_the_last_checks_stops_the_render_and_leaves_out_as_it_was(
+    jobs: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build renders while the plan's last checks (capacity budgets, multipath, link bandwidth) run;
+    an error among them stops the workers: out/ is byte for byte the previous build, no staging is
+    left, no worker lives on, and the error is the finding (not a worker's failure)."""
+    import generator.render.build as build_module
+    from generator.findings import FindingsError
+
+    out = tmp_path / "out"
+    build(LAB, out, audit=False)
+    before = snapshot(out)
+    data = lab()
+    data["regions"][0]["fabrics"][0]["downlinks"]["count"] = 13  # 4.33:1 toward the BAG
+    data["budgets"]["l2_to_bag_oversubscription"] = 4.0
+    data["bgp"]["keepalive"], data["bgp"]["hold"] = 2, 6  # every config would change
+    path = tmp_path / "over-budget.yaml"
+    path.write_text(dump(data))
+    monkeypatch.setattr(build_module, "PARALLEL_THRESHOLD", 0)  # fork workers even for the 16-device lab
+    with pytest.raises(FindingsError) as exc:
+        build(path, out, audit=True, jobs=jobs)
+    assert {f.code for f in exc.value.findings if f.severity.value == "error"} == {"BAG070"}
+    assert snapshot(out) == before and leftovers(tmp_path) == []
+    assert multiprocessing.active_children() == []  # the workers were stopped and reaped
 
 
 # ------------------------------------------------------------------------------ the process's exit

@@ -36,7 +36,7 @@ from generator.findings import AuditError, Finding, Severity, audit_mismatch
 from generator.forked import bounded_jobs, fork_map
 from generator.intent.loader import LoadedIntent, load_intent
 from generator.model import Device
-from generator.pipeline import Planned, plan_checked
+from generator.pipeline import Planned, provisional_plan
 from generator.progress import ProgressFactory, no_progress
 from generator.render import cabling, docs, uptodate
 from generator.render.engine import TEMPLATES, compile_templates, render_device
@@ -449,7 +449,7 @@ def _build_locked(
         return report
 
     t = time.perf_counter()
-    planned = plan_checked(loaded)
+    provisional = provisional_plan(loaded)
     timings["validate+plan"] = time.perf_counter() - t
     t = time.perf_counter()
     # configs that are not the bytes the manifest records are never reused (nor taken as audited)
@@ -461,11 +461,20 @@ def _build_locked(
     )
     staging = Staging(out)
     try:
-        digest = network_digest(planned.plan, code_and_templates)
+        digest = network_digest(provisional.plan, code_and_templates)
         old_cabling = previous.get("cabling", {}).get("planes", {}) if previous and old_devices else {}
-        job = _Job(planned.plan, digest, old_devices, staging.path, out, audit, templates, old_cabling, device_pages)
-        fabric_docs = partial(write_fabric_docs, staging.path, planned, device_pages)  # while the workers work
-        results = build_devices(job, jobs, progress, fabric_docs)
+        plan = provisional.plan
+        job = _Job(plan, digest, old_devices, staging.path, out, audit, templates, old_cabling, device_pages)
+        checked: list[Planned] = []
+
+        def meanwhile() -> None:
+            """While the workers render: the plan's last checks (their errors stop the workers and
+            abandon the staging tree, as if nothing had been rendered), then the fabric page."""
+            checked.append(provisional.checked())
+            write_fabric_docs(staging.path, checked[0], device_pages)
+
+        results = build_devices(job, jobs, progress, meanwhile)
+        planned = checked[0]
         timings["expand+render+write" + ("+audit" if audit else "")] = time.perf_counter() - t
         problems = audit_findings(results, shown_out, planned.plan)
         if problems:
