@@ -74,3 +74,65 @@ def lab_devices(tmp_path: Path, platform: str) -> list[Device]:
     path.write_text(yaml.safe_dump(data))
     plan = plan_checked(load_intent(path)).plan
     return [expand(plan, name) for name in plan.wiring.nodes]
+
+
+# ------------------------------------------------------------------ compiled templates kept between runs
+
+
+def cached_environment(cache_home: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> jinja2.Environment:
+    """A fresh build-time environment whose compiled templates live under `cache_home` (as in a new process)."""
+    from generator.render.engine import _BuiltinLookups, _configured
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+    return _configured(_BuiltinLookups, root)
+
+
+def entries(cache_home: Path) -> list[Path]:
+    return sorted((cache_home / "bag-generator" / "templates").rglob("*.cache"))
+
+
+@pytest.mark.parametrize("platform", ["eos", "iosxr", "junos", "frr"])
+def test_a_template_loaded_from_the_cache_renders_the_same_bytes(
+    tmp_path: Path, platform: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = f"{platform}/device.j2"
+    devices = lab_devices(tmp_path, platform)[:3]
+    first = cached_environment(tmp_path / "cache", TEMPLATES, monkeypatch)
+    compiled = [first.get_template(name).render(d=d) for d in devices]
+    assert entries(tmp_path / "cache")  # written by the first process
+    second = cached_environment(tmp_path / "cache", TEMPLATES, monkeypatch)
+    assert [second.get_template(name).render(d=d) for d in devices] == compiled
+    assert compiled == [reference_environment(TEMPLATES).get_template(name).render(d=d) for d in devices]
+
+
+def test_a_changed_template_is_compiled_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "templates"
+    (root / "eos").mkdir(parents=True)
+    (root / "eos" / "device.j2").write_text("hostname {{ d.name }}\n")
+    device = lab_devices(tmp_path, "eos")[0]
+    assert cached_environment(tmp_path / "c", root, monkeypatch).get_template("eos/device.j2").render(d=device) == (
+        f"hostname {device.name}\n"
+    )
+    (root / "eos" / "device.j2").write_text("hostname {{ d.name }}-changed\n")
+    again = cached_environment(tmp_path / "c", root, monkeypatch).get_template("eos/device.j2").render(d=device)
+    assert again == f"hostname {device.name}-changed\n"
+
+
+def test_a_damaged_unwritable_or_foreign_cache_costs_a_compile_never_a_render(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    device = lab_devices(tmp_path, "frr")[0]
+    expected = reference_environment(TEMPLATES).get_template("frr/device.j2").render(d=device)
+    home = tmp_path / "cache"
+    cached_environment(home, TEMPLATES, monkeypatch).get_template("frr/device.j2").render(d=device)
+    for entry in entries(home):  # damaged: truncated, or garbage after a valid header
+        entry.write_bytes(entry.read_bytes()[:40] + b"\x00garbage")
+    assert cached_environment(home, TEMPLATES, monkeypatch).get_template("frr/device.j2").render(d=device) == expected
+    for folder in (home / "bag-generator" / "templates").iterdir():
+        folder.chmod(0o777)  # writable by anyone: its entries are not loaded as code
+    env = cached_environment(home, TEMPLATES, monkeypatch)
+    assert env.bytecode_cache is None and env.get_template("frr/device.j2").render(d=device) == expected
+    blocked = tmp_path / "a-file"  # no cache directory can be made under a file (as root, too)
+    blocked.write_text("not a directory\n")
+    fresh = cached_environment(blocked, TEMPLATES, monkeypatch)
+    assert fresh.bytecode_cache is None and fresh.get_template("frr/device.j2").render(d=device) == expected
