@@ -135,6 +135,12 @@ def test_lab_up_brings_every_session_up(lab: Path) -> None:
     while not (all_up := status_table(inventory)[1]) and time.monotonic() < deadline:
         time.sleep(1)
     assert all_up
+    # a session whose first attempt fails is tried again within 10 s (FRR's traditional default: 120 s)
+    for device in ("teast-bag-p1-s1", "te1-p1-stsw1"):
+        shown = subprocess.run(
+            ["vtysh", "-N", device, "-c", "show bgp neighbors json"], capture_output=True, text=True, check=True
+        ).stdout
+        assert {n["connectRetryTimer"] for n in json.loads(shown).values()} == {10}, device
     assert main(["lab", "up", str(lab / "intent.yaml"), "-o", str(lab / "out")]) == 0  # re-running is safe
 
 
