@@ -15,7 +15,7 @@ ConfigList's own `__getattribute__` wrapper (removed, see below); a fifth is the
 property reads per line), replaced by `_bootstrap`, one loop that builds the same line objects (the
 test compares every attribute with the library's); a sixth is typeguard: the library is imported
 without its `@typechecked` instrumentation (`_import_without_instrumentation`). With the audit's
-collector discipline (see audit._collector_paused and `release`) a core reads back 390k-440k lines/s,
+collector discipline (see audit._collector_paused and `release`) a core reads back 390k-460k lines/s,
 from 118k.
 
 `ReadOnlyParse` also hands the library less and simpler text, without changing the tree it builds:
