@@ -20,7 +20,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -150,7 +150,8 @@ def _reuse(job: _Job, files: list[str]) -> bool:
         return True
     except OSError:
         for relative in linked:
-            os.unlink(relative, dir_fd=job.staging_fd)
+            with suppress(FileNotFoundError):
+                os.unlink(relative, dir_fd=job.staging_fd)
         return False
 
 
@@ -163,9 +164,9 @@ def _write(job: _Job, relative: str, data: bytes) -> None:
 @contextmanager
 def _directories(job: _Job) -> Iterator[_Job]:
     """The job with `out/` (when it exists) and the staging tree open as directories."""
-    staging_fd = os.open(job.staging, os.O_RDONLY | os.O_DIRECTORY)
+    staging_fd = os.open(job.staging, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
-        out_fd = os.open(job.out, os.O_RDONLY | os.O_DIRECTORY)
+        out_fd = os.open(job.out, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError:  # the first build: nothing to reuse
         out_fd = -1
     try:

@@ -452,7 +452,7 @@ def own_staging(target: Path, stale_only: bool = True) -> list[Path]:
 def _remove_own(path: Path) -> None:
     """Remove a marked staging directory, its marker last: interrupted, it is still recognisably ours.
     Files are unlinked by name in the open directory (a previous build's 12,672 configs)."""
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         with os.scandir(fd) as entries:
             for entry in entries:

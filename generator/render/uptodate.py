@@ -98,7 +98,7 @@ def _stat_key(name: str, directory: int) -> list[int] | None:
 def _stat_keys(out: Path, names: list[str]) -> dict[str, list[int] | None]:
     """The stat key of every config (None where it is missing or out/ cannot be opened)."""
     try:
-        directory = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+        directory = os.open(out, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError:
         return dict.fromkeys(names)
     try:
