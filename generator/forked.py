@@ -47,6 +47,16 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def _forking_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool whose workers are forked (they inherit `_TASK` and its state) and die with this process."""
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
 def _run(chunk: Any) -> list[Any]:
     assert _TASK is not None
     work, state = _TASK
@@ -78,12 +88,7 @@ def fork_map(
                 done(chunk)
         return results
     _TASK = (work, state)
-    pool = ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_die_with_parent,
-        initargs=(os.getpid(),),
-    )
+    pool = _forking_pool(jobs)
     try:
         futures = [pool.submit(_run, chunk) for chunk in chunks]
         if meanwhile is not None:
@@ -114,12 +119,7 @@ def in_background(work: Callable[[C], R], arg: C) -> Iterator[Callable[[], R]]:
     pickling). Leaving the context by an exception kills the worker. `work` must be module-level."""
     global _TASK  # noqa: PLW0603 - the worker inherits it through fork
     _TASK = (_call, work)
-    pool = ProcessPoolExecutor(
-        max_workers=1,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_die_with_parent,
-        initargs=(os.getpid(),),
-    )
+    pool = _forking_pool(1)
     try:
         future = pool.submit(_run, arg)  # a fork-context pool forks its workers here
     except BaseException:

@@ -34,6 +34,7 @@ from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from generator.findings import Finding, InputError, Location
 from generator.model import Device, allowas_in, bandwidth_communities
 from generator.platforms import template_filters
+from generator.render.outdir import user_cache
 
 # The templates ship inside the package (the top-level templates/ folder is generator/templates in
 # the wheel); `--templates DIR` overrides them wherever rendering happens.
@@ -138,9 +139,8 @@ def _bytecode_cache(cls: type[jinja2.Environment]) -> jinja2.BytecodeCache | Non
     Only a directory of this user's that nobody else can write is used (its entries are loaded
     as code, like Python's own __pycache__)."""
     try:
-        home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
         key = hashlib.sha256(Path(__file__).read_bytes() + f"{jinja2.__version__}:{cls.__name__}".encode())
-        directory = home / "bag-generator" / "templates" / key.hexdigest()[:32]
+        directory = user_cache("templates") / key.hexdigest()[:32]
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         st = os.stat(directory)
     except (OSError, RuntimeError):  # no home, a read-only one: compile every time

@@ -449,6 +449,13 @@ def own_staging(target: Path, stale_only: bool = True) -> list[Path]:
     return sorted(found)
 
 
+def user_cache(name: str) -> Path:
+    """A directory of the generator's in the user's cache ($XDG_CACHE_HOME, else ~/.cache): what a
+    run keeps for the next one, never in out/ (the output stays the same bytes for the same intent).
+    Path.home() raises RuntimeError where no home can be found."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bag-generator" / name
+
+
 def _remove_own(path: Path) -> None:
     """Remove a marked staging directory, its marker last: interrupted, it is still recognisably ours.
     Files are unlinked by name in the open directory (a previous build's 12,672 configs)."""

@@ -25,6 +25,7 @@ from generator.render.outdir import (
     FABRIC_PAGE,
     own_staging,
     read_manifest,
+    user_cache,
     write_atomic,
 )
 from generator.safeio import NotRegularFileError, open_regular, read_regular
@@ -108,10 +109,8 @@ def _stat_keys(out: Path, names: list[str]) -> dict[str, list[int] | None]:
 
 
 def _verified_cache(out: Path) -> Path:
-    """Where the stat cache of an output directory lives: in the user's cache directory, never in
-    out/ (the output stays the same bytes for the same intent)."""
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bag-generator" / "verified"
-    return root / (hashlib.sha256(os.fsencode(out.resolve())).hexdigest()[:32] + ".json")
+    """Where the stat cache of an output directory lives (see outdir.user_cache)."""
+    return user_cache("verified") / (hashlib.sha256(os.fsencode(out.resolve())).hexdigest()[:32] + ".json")
 
 
 def record_verified(out: Path, names: list[str]) -> None:
