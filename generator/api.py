@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.analysis.capacity import Analysis, with_failures
+from generator.analysis.capacity import Analysis
 from generator.findings import Finding
 from generator.intent.loader import LoadedIntent, load_intent
 from generator.model import Device, Network
-from generator.pipeline import Planned, checked_network, compile_loaded, plan_checked
+from generator.pipeline import Planned, checked_network, compile_loaded, plan_analyzed, plan_checked
 from generator.render.build import BuildReport
 from generator.render.build import build as _build
 from generator.render.engine import TEMPLATES, render_device
@@ -74,5 +74,5 @@ def build(
 
 def analyze(intent: str | Path | LoadedIntent, failures: bool = True) -> Analysis:
     """Capacity per plane and region pair, oversubscription against the budgets, failure scenarios."""
-    planned = plan_checked(_loaded(intent))
-    return with_failures(planned.capacity, planned.plan) if failures else planned.capacity
+    loaded = _loaded(intent)
+    return plan_analyzed(loaded)[1] if failures else plan_checked(loaded).capacity

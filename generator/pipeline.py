@@ -10,11 +10,12 @@ result (validate, diff, analysis).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.analysis.capacity import Analysis, analyze_plan
+from generator.analysis.capacity import Analysis, Base, analyze_plan, base_capacity, failure_scenarios
 from generator.compile.layout import layout
 from generator.compile.network import Plan, compile_network, paused_gc, plan_from
 from generator.compile.wiring import wire
@@ -57,12 +58,13 @@ class Provisional:
     plan: Plan
     findings: list[Finding]  # warnings so far
 
-    def checked(self) -> Planned:
-        """The checked plan; raises FindingsError when the last checks find errors."""
+    def checked(self, base: Base | None = None) -> Planned:
+        """The checked plan; raises FindingsError when the last checks find errors. `base`: the
+        plan's base capacity, when the caller computed it already."""
         findings = list(self.findings)
         with paused_gc():
             findings += check_plan(self.loaded, self.plan)
-            capacity = analyze_plan(self.loaded, self.plan, failures=False)
+            capacity = analyze_plan(self.loaded, self.plan, failures=False, base=base)
             findings += capacity.findings  # capacity budgets (BAG070, BAG071)
         _stop_on_errors(findings)
         return Planned(self.loaded, self.plan, sort_findings(findings), capacity)
@@ -86,6 +88,18 @@ def provisional_plan(loaded: LoadedIntent) -> Provisional:
 
 def plan_checked(loaded: LoadedIntent) -> Planned:
     return provisional_plan(loaded).checked()
+
+
+def plan_analyzed(loaded: LoadedIntent) -> tuple[Planned, Analysis]:
+    """The checked plan and its capacity analysis with the failure scenarios. The scenarios (most of
+    the work) are computed by workers while this process runs the plan's last checks; an error there
+    stops them, so what the user sees is the finding, as with `plan_checked`."""
+    provisional = provisional_plan(loaded)
+    base = base_capacity(provisional.plan)
+    checked: list[Planned] = []
+    scenarios = failure_scenarios(provisional.plan, base, meanwhile=lambda: checked.append(provisional.checked(base)))
+    planned = checked[0]
+    return planned, dataclasses.replace(planned.capacity, scenarios=scenarios)
 
 
 def compile_loaded(loaded: LoadedIntent, cross_check: bool = True) -> Compiled:

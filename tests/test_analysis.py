@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from typing import Any
 
 import pytest
@@ -9,13 +10,17 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.analysis.capacity import Analysis, analyze_plan
+from generator.analysis import capacity
+from generator.analysis.capacity import Analysis, analyze_plan, base_capacity, failure_specs, scenario
+from generator.analysis.weights import Weights
+from generator.compile.network import Plan
 from generator.findings import FindingsError
 from generator.intent.loader import load_intent
-from generator.pipeline import plan_checked, validate_loaded
+from generator.pipeline import plan_analyzed, plan_checked, validate_loaded
 from generator.validators.plan import multipath_widths, widest_multipath
 
 from .conftest import LAB, PROMETHEUS
+from .test_weights import unusual_failures
 
 TBPS = 10**12
 
@@ -218,3 +223,68 @@ def test_maximum_paths_one_below_the_widest_set_names_that_set(lab_data, write_i
         f"maximum_paths {width - 1} is below the {width} equal-cost sessions {device} has toward {cls}; "
         "the extra paths would carry no traffic"
     ]
+
+
+def capacity_left(plan: Plan, gone: set[int]) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """The specification of a scenario's capacity: sum what every link still up carries, per region
+    pair, per fabric (BAG uplinks) and per BAG switch toward other regions."""
+    nodes = plan.wiring.nodes
+    pair = {f"{p.between[0]}~{p.between[1]}": 0 for p in plan.intent.inter_region}
+    fabric = {f.name: 0 for r in plan.intent.regions for f in r.fabrics}
+    inter: dict[str, int] = {}
+    for i, link in enumerate(plan.wiring.links):
+        if i in gone:
+            continue
+        if link.kind == "fabric":
+            fabric[nodes[link.b].fabric] += link.speed
+            continue
+        key = f"{nodes[link.a].region}~{nodes[link.b].region}"
+        pair[key if key in pair else f"{nodes[link.b].region}~{nodes[link.a].region}"] += link.speed
+        for end in (link.a, link.b):
+            inter[end] = inter.get(end, 0) + link.speed
+    return pair, fabric, inter
+
+
+@pytest.mark.parametrize("topology", ["planar", "spread"])
+def test_every_scenarios_capacity_is_what_the_links_still_up_carry(lab_data, write_intent, topology) -> None:
+    """analyze takes a failed device's capacity away per neighbour, not per link: the result must be
+    the per-link sum, for its own scenarios and for the unusual ones the lab can ask for."""
+    plan = plan_checked(load_intent(write_intent(big_pair(lab_data, topology)))).plan
+    base = base_capacity(plan)
+    weights = Weights(plan)
+    cases = [(dead, failed) for _, _, dead, failed in failure_specs(plan, base)]
+    cases += [(dead, failed) for _, dead, failed in unusual_failures(plan)]
+    for dead, failed in cases:
+        gone = dead | {i for name in failed for i in plan.wiring.links_of[name]}
+        pair, fabric, inter = capacity_left(plan, gone)
+        got = scenario(plan, "test", "test", dead, failed, base, weights)
+        assert (got.pair_bps, got.fabric_bps) == (pair, fabric)
+        survivors = [b for b, total in base[2].items() if total and b not in failed]
+        worst = max((1 - inter.get(b, 0) / base[2][b] for b in survivors), default=0.0)
+        assert got.worst_remote_loss == pytest.approx(worst)
+
+
+def test_analyze_with_workers_reports_what_one_process_does(lab_data, write_intent, monkeypatch) -> None:
+    """The failure scenarios run in forked workers beside the plan's last checks (PARALLEL_FROM
+    lowered so the lab takes that path); the report is the one a single process computes."""
+    path = write_intent(lab_data)
+    alone = analyze(path)
+    monkeypatch.setattr(capacity, "PARALLEL_FROM", 1)
+    planned, analysis = plan_analyzed(load_intent(path))
+    assert analysis.as_dict() == alone.as_dict()
+    assert planned.capacity.scenarios == []
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_error_of_the_last_checks_stops_the_failure_workers(
+    lab_data, write_intent, monkeypatch, workers
+) -> None:
+    """The last checks run while the workers compute the scenarios: their error is what the user
+    gets (exit 1 with the finding), and no worker is left behind."""
+    lab_data["budgets"]["l2_to_bag_oversubscription"] = 0.5  # BAG070 on every plane
+    monkeypatch.setattr(capacity, "PARALLEL_FROM", 1 if workers > 1 else 10**9)
+    before = set(multiprocessing.active_children())
+    with pytest.raises(FindingsError) as caught:
+        plan_analyzed(load_intent(write_intent(lab_data)))
+    assert "BAG070" in {f.code for f in caught.value.findings}
+    assert set(multiprocessing.active_children()) <= before

@@ -97,3 +97,42 @@ def test_the_switches_of_a_plane_share_a_handful_of_results() -> None:
     switches = [v for device, v in changed.items() if plan.wiring.nodes[device].role != "bag"]
     assert len(switches) > 500
     assert len({id(v) for v in switches}) < len(switches) / 10
+
+
+def unusual_failures(plan: Plan) -> list[tuple[str, set[int], set[str]]]:
+    """Failures analyze never reports but `scenario` must get right (the lab can ask for any): a
+    fabric switch, a BAG switch with one of its fabric switches (links with both ends failed), two
+    BAG switches of different regions joined by inter-region links, a BAG switch and a dead link of
+    two survivors, and a failed device given with its links spelled out."""
+    wiring = plan.wiring
+    links, nodes = wiring.links, wiring.nodes
+    inter = next(link for link in links if link.kind == "inter")
+    fabric_link = next(link for link in links if link.kind == "fabric" and link.a != inter.a)
+    spare = next(i for i, link in enumerate(links) if {link.a, link.b}.isdisjoint({inter.a, inter.b}))
+    bag = inter.a
+    assert nodes[inter.a].region != nodes[inter.b].region
+    return [
+        ("a fabric switch", set(), {fabric_link.b}),
+        ("a BAG switch and one of its fabric switches", set(), {fabric_link.a, fabric_link.b}),
+        ("two BAG switches joined by inter-region links", set(), {inter.a, inter.b}),
+        ("a BAG switch and another link", {spare}, {bag}),
+        ("a BAG switch, links spelled out", set(wiring.links_of[bag]), {bag}),
+    ]
+
+
+@pytest.mark.parametrize("name", ["lab", "drained", "planar"])
+def test_unusual_failures_match_the_specification(name: str, tmp_path: Path) -> None:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(variants()[name], sort_keys=False))
+    plan = plan_checked(load_intent(path)).plan
+    weights = Weights(plan)
+    for what, dead, failed in unusual_failures(plan):
+        assert weights.changed(dead, failed) == spec_changes(plan, dead, failed), what
+
+
+def test_a_failed_device_is_the_same_failure_with_or_without_its_links_listed() -> None:
+    plan = plan_checked(load_intent(LAB)).plan
+    weights = Weights(plan)
+    for _, _, dead, failed in failure_specs(plan, base_capacity(plan)):
+        spelled = dead | {i for name in failed for i in plan.wiring.links_of[name]}
+        assert weights.changed(spelled, failed) == weights.changed(dead, failed)

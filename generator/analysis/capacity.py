@@ -1,19 +1,21 @@
 """What the design carries: oversubscription per region and plane, capacity per region pair, and
 what each failure domain (link, line card, BAG switch, plane, data hall, power domain) costs.
 
-Everything is computed from the plan's wiring and port layout in O(links) per scenario, so the
-whole analysis of a 12,000-device network takes about a second.
+Everything is computed from the plan's wiring and port layout: the base in one pass over the links,
+each scenario from it in a step per neighbour of a failed device (see neighbours) and per device
+whose weights change (see weights), so the 34 scenarios of a 12,672-device network take about half
+a second on two cores.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.analysis.neighbours import Neighbours
 from generator.analysis.weights import Weights
 from generator.compile.network import Plan
 from generator.findings import Finding, located
@@ -46,8 +48,6 @@ class Scenario:
     # every device whose UCMP weights change: device -> changed destination -> outgoing interface -> share
     # (a destination with no next hop left maps to {}); failed devices are not listed
     weights: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
-    failed_links: frozenset[int] = frozenset()  # what the scenario takes out, for the lab to reproduce
-    failed_nodes: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -60,7 +60,6 @@ class Analysis:
     fabric_bps: dict[str, int]
     scenarios: list[Scenario]
     findings: list[Finding]
-    base: Base | None = field(default=None, repr=False, compare=False)  # what failure scenarios start from
 
     def worst(self, kind: str) -> Scenario | None:
         """The scenario of a kind that leaves the least capacity on some region pair."""
@@ -135,7 +134,7 @@ def base_capacity(plan: Plan) -> Base:
 
 def _account(plan: Plan, indexes: Iterable[int], sign: int, into: Base) -> None:
     """Add (sign 1) or take away (sign -1) the capacity of these links; one call per link set, not
-    per link: the base covers 207k links and a data-hall scenario tens of thousands."""
+    per link: the base covers 207k links."""
     pair_bps, fabric_bps, bag_inter = into
     links, nodes = plan.wiring.links, plan.wiring.nodes
     pair_of: dict[tuple[str, str], str] = {}
@@ -144,18 +143,43 @@ def _account(plan: Plan, indexes: Iterable[int], sign: int, into: Base) -> None:
         if kind == "fabric":
             fabric_bps[nodes[b].fabric] += sign * speed
             continue
-        regions = (nodes[a].region, nodes[b].region)
-        key = pair_of.get(regions)
-        if key is None:
-            key = f"{regions[0]}~{regions[1]}"
-            key = pair_of[regions] = key if key in pair_bps else f"{regions[1]}~{regions[0]}"
-        pair_bps[key] += sign * speed
+        pair_bps[_pair_key(pair_of, pair_bps, nodes[a].region, nodes[b].region)] += sign * speed
         bag_inter[a] = bag_inter.get(a, 0) + sign * speed
         bag_inter[b] = bag_inter.get(b, 0) + sign * speed
 
 
-def _links_of(plan: Plan, members: Iterable[str]) -> set[int]:
-    return {i for m in members for i in plan.wiring.links_of[m]}
+def _pair_key(known: dict[tuple[str, str], str], pair_bps: dict[str, int], one: str, other: str) -> str:
+    """The report's key of the pair of these two regions (in intent order)."""
+    key = known.get((one, other))
+    if key is None:
+        key = f"{one}~{other}"
+        key = known[(one, other)] = key if key in pair_bps else f"{other}~{one}"
+    return key
+
+
+def _take_away(plan: Plan, neighbours: Neighbours, dead: Iterable[int], failed: set[str], into: Base) -> None:
+    """Take away the capacity of the dead links and of every link of the failed devices, each link
+    once: a failed device's in a step per neighbour and fabric (a data hall fails 41,472 links of 72
+    BAG switches at x1, each summed once per plan), a dead link of two survivors in a step of its own."""
+    pair_bps, fabric_bps, bag_inter = into
+    nodes, links = plan.wiring.nodes, plan.wiring.links
+    pair_of: dict[tuple[str, str], str] = {}
+    for name in failed:
+        adjacent = neighbours(name)
+        for fabric, bps in adjacent.fabrics.items():
+            fabric_bps[fabric] -= bps
+        if nodes[name].role != "bag":  # a fabric switch: its links to failed BAG switches went with them
+            for peer, bps in adjacent.peers.items():
+                if peer in failed:
+                    fabric_bps[nodes[name].fabric] += bps
+        for peer, bps in adjacent.inter.items():
+            if peer in failed and peer < name:
+                continue  # taken with the peer
+            pair_bps[_pair_key(pair_of, pair_bps, nodes[name].region, nodes[peer].region)] -= bps
+            bag_inter[name] = bag_inter.get(name, 0) - bps
+            bag_inter[peer] = bag_inter.get(peer, 0) - bps
+    survivors = [i for i in dead if links[i].a not in failed and links[i].b not in failed]
+    _account(plan, survivors, -1, into)
 
 
 def scenario(
@@ -167,18 +191,20 @@ def scenario(
     base: Base,
     weights: Weights | None = None,
 ) -> Scenario:
-    """Capacity left (the base minus the dead links, in O(dead links)) and the new UCMP weights of
-    every device the failure changes."""
+    """Capacity left and the new UCMP weights of every device the failure changes, when the dead
+    links and every link of the failed devices stop carrying (the base minus what they carried)."""
+    weights = weights or Weights(plan)
     left: Base = (dict(base[0]), dict(base[1]), dict(base[2]))
-    _account(plan, dead, -1, left)
+    _take_away(plan, weights.neighbours, dead, failed_nodes, left)
     loss = max(
         (1 - left[2].get(b, 0) / total for b, total in base[2].items() if total and b not in failed_nodes), default=0.0
     )
-    changed = (weights or Weights(plan)).changed(dead, failed_nodes)
-    return Scenario(kind, name, left[0], left[1], loss, changed, frozenset(dead), frozenset(failed_nodes))
+    return Scenario(kind, name, left[0], left[1], loss, weights.changed(dead, failed_nodes))
 
 
-def analyze_plan(loaded: LoadedIntent, plan: Plan, failures: bool = True) -> Analysis:
+def analyze_plan(loaded: LoadedIntent, plan: Plan, failures: bool = True, base: Base | None = None) -> Analysis:
+    """Capacities and the budgets' findings, and the failure scenarios unless `failures` is False
+    (`base`: the plan's `base_capacity` when the caller has it)."""
     intent = plan.intent
     nodes, links = plan.wiring.nodes, plan.wiring.links
     planes: list[PlaneCapacity] = []
@@ -206,7 +232,7 @@ def analyze_plan(loaded: LoadedIntent, plan: Plan, failures: bool = True) -> Ana
                             "add uplinks_per_switch, or lower downlinks.count",
                         )
                     )
-    base = base_capacity(plan)
+    base = base or base_capacity(plan)
     base_pair, base_fabric, _ = base
     # per region: BAG capacity toward its fabrics (a fabric link stays in its region) and toward other regions
     south: dict[str, int] = defaultdict(int)
@@ -233,51 +259,36 @@ def analyze_plan(loaded: LoadedIntent, plan: Plan, failures: bool = True) -> Ana
                 )
     scenarios = failure_scenarios(plan, base) if failures else []
     topology = {f"{p.between[0]}~{p.between[1]}": p.topology for p in intent.inter_region}
-    return Analysis(intent.name, planes, base_pair, topology, ratio, base_fabric, scenarios, findings, base)
+    return Analysis(intent.name, planes, base_pair, topology, ratio, base_fabric, scenarios, findings)
 
 
-def with_failures(analysis: Analysis, plan: Plan) -> Analysis:
-    """A capacity analysis made without failure scenarios (the plan's), completed with them: the
-    rest does not depend on failures, so it is not computed again (nor is the base capacity: a pass
-    over every link)."""
-    base = analysis.base or base_capacity(plan)
-    return dataclasses.replace(analysis, scenarios=list(failure_scenarios(plan, base)))
-
-
-Spec = tuple[str, str, set[int], set[str]]  # kind, name, dead links, failed devices
+Spec = tuple[str, str, set[int], set[str]]  # kind, name, dead links (besides the failed devices'), failed devices
 
 PARALLEL_FROM = 2000  # devices
 
 
 def _scenarios_of(state: tuple[Plan, Base, Weights], specs: list[Spec]) -> list[Scenario]:
-    """The scenarios of these specs, without what failed: the caller has that in its specs, and a data
-    hall's 40,000 dead links would travel back from a worker for nothing (0.08 s of unpickling at x1)."""
     plan, base, weights = state
-    return [
-        dataclasses.replace(
-            scenario(plan, kind, name, dead, nodes, base, weights), failed_links=frozenset(), failed_nodes=frozenset()
-        )
-        for kind, name, dead, nodes in specs
-    ]
+    return [scenario(plan, kind, name, dead, nodes, base, weights) for kind, name, dead, nodes in specs]
 
 
-def failure_scenarios(plan: Plan, base: Base, jobs: int | None = None) -> list[Scenario]:
+def failure_scenarios(
+    plan: Plan, base: Base, jobs: int | None = None, meanwhile: Callable[[], None] | None = None
+) -> list[Scenario]:
     """Every scenario, in report order; on a large network spread over `jobs` forked workers (default:
     every core): each predicts the weights of thousands of devices. The baseline (every device's
-    shares with nothing failed) is computed once, before the fork: every worker needs most of it."""
+    shares with nothing failed) is computed once, before the fork: every worker needs most of it.
+    `meanwhile()` runs in this process while the workers work (its exception stops them)."""
     specs = list(failure_specs(plan, base))
     workers = (jobs or os.cpu_count() or 1) if len(plan.wiring.nodes) >= PARALLEL_FROM else 1
     weights = Weights(plan)  # shared by the scenarios: baseline shares and shapes are computed once
     if workers > 1:
         weights.warm()
     chunks = [specs[i::workers] for i in range(workers)]
-    done = fork_map(_scenarios_of, (plan, base, weights), chunks, workers)
+    done = fork_map(_scenarios_of, (plan, base, weights), chunks, workers, meanwhile=meanwhile)
     order = {id(spec): n for n, spec in enumerate(specs)}
     ranked = sorted(zip((order[id(s)] for chunk in chunks for s in chunk), done, strict=True), key=lambda x: x[0])
-    return [
-        dataclasses.replace(s, failed_links=frozenset(specs[n][2]), failed_nodes=frozenset(specs[n][3]))
-        for n, s in ranked
-    ]
+    return [s for _, s in ranked]
 
 
 def failure_specs(plan: Plan, base: Base) -> Iterable[Spec]:
@@ -310,11 +321,11 @@ def failure_specs(plan: Plan, base: Base) -> Iterable[Spec]:
         if not in_region:
             continue
         bag = max(in_region, key=lambda b: (base[2].get(b, 0), b))
-        yield ("BAG switch", bag, set(plan.wiring.links_of[bag]), {bag})
+        yield ("BAG switch", bag, set(), {bag})
     # one plane, per region
     for region in plan.intent.regions:
         plane = {b for b in bags if nodes[b].region == region.name and nodes[b].plane == 1}
-        yield ("plane", f"{region.name} plane 1", _links_of(plan, plane), plane)
+        yield ("plane", f"{region.name} plane 1", set(), plane)
     # tagged failure domains
     for kind, attr in (("data hall", "data_hall"), ("power domain", "power_domain")):
         domains: dict[str, set[str]] = defaultdict(set)
@@ -323,4 +334,4 @@ def failure_specs(plan: Plan, base: Base) -> Iterable[Spec]:
             if tag:
                 domains[tag].add(b)
         for tag, members in sorted(domains.items()):
-            yield (kind, tag, _links_of(plan, members), members)
+            yield (kind, tag, set(), members)

@@ -17,57 +17,76 @@ from __future__ import annotations
 
 from typing import Any
 
+from generator.analysis.neighbours import Neighbours
 from generator.compile.network import Plan
 
 Shares = dict[str, dict[str, float]]  # destination -> outgoing interface -> share of the traffic
 Totals = dict[str, int]  # destination -> bandwidth (bps) a BAG switch has toward it
 Shape = tuple[str, tuple[tuple[str, str, int], ...]]  # own destination, (interface, BAG, speed) per uplink
+Rounded = tuple[dict[str, float], dict[str, float]]  # shares, and the same rounded to 4 places (reported)
+# the peers toward a destination, the links to each, and each link's (interface, bps): the last interned
+Toward = tuple[tuple[str, ...], tuple[list[int], ...], tuple[tuple[tuple[str, int], ...], ...]]
+
+
+def _split(ifaces: dict[str, int]) -> dict[str, float]:
+    """Each interface's share of the bandwidth, by interface name."""
+    total = sum(ifaces.values())
+    return {k: ifaces[k] / total for k in sorted(ifaces)} if total else {}
 
 
 def _as_shares(by_dest: dict[str, dict[str, int]]) -> Shares:
-    result: Shares = {}
-    for dest in sorted(by_dest):
-        ifaces = by_dest[dest]
-        total = sum(ifaces.values())
-        result[dest] = {k: ifaces[k] / total for k in sorted(ifaces)} if total else {}
-    return result
+    return {dest: _split(by_dest[dest]) for dest in sorted(by_dest)}
 
 
-def _rounded(changes: Shares) -> Shares:
-    return {dest: {k: round(v, 4) for k, v in s.items()} for dest, s in changes.items()}
+_NO_SHARES: dict[str, float] = {}  # a destination without next hops (never mutated)
 
 
 class Failure:
-    """One scenario's lost links, per surviving device, and the BAG totals they change."""
+    """One scenario: what stopped carrying, the surviving devices it touches, and the BAG totals it
+    changes. Built from each failed device's sums per neighbour (see neighbours), so a data hall of
+    72 BAG switches costs a few hundred steps and set unions, not a step per each of its 41,472 links."""
 
     def __init__(self, weights: Weights, dead: set[int], failed_nodes: set[str]) -> None:
         wiring = weights.plan.wiring
-        links = wiring.links
-        gone = set(dead)
-        for name in failed_nodes:
-            gone.update(wiring.links_of[name])
-        gone -= weights.idle  # drained links carried nothing before either
+        links, nodes, dest_of = wiring.links, wiring.nodes, weights.dest_of
         self.failed = failed_nodes
-        self.gone = gone | weights.idle
-        self.lost: dict[str, list[int]] = {}  # surviving device -> its links that stopped carrying
-        for i in sorted(gone):
-            for end in (links[i].a, links[i].b):
-                if end not in failed_nodes:
-                    self.lost.setdefault(end, []).append(i)
+        # drained links carried nothing before either: they neither touch a device nor change totals
+        self.gone = weights.idle.union(dead, *(wiring.links_of[name] for name in failed_nodes))
+        live = [name for name in failed_nodes if not nodes[name].drained]
+        self.touched: set[str] = set().union(*(weights.neighbours(name).peers for name in live))
+        lost: dict[str, dict[str, int]] = {}  # surviving BAG switch -> destination -> bandwidth it lost
+        for name in live:
+            adjacent = weights.neighbours(name)
+            for peer, bps in (adjacent.inter if nodes[name].role == "bag" else adjacent.peers).items():
+                if peer not in failed_nodes and not nodes[peer].drained:
+                    toward = lost.setdefault(peer, {})
+                    toward[dest_of[name]] = toward.get(dest_of[name], 0) + bps
+        for i in dead:  # of devices that survive
+            _, a, b, speed, _ = links[i]
+            if a in failed_nodes or b in failed_nodes or i in weights.idle:
+                continue
+            self.touched.update((a, b))
+            for end, other in ((a, b), (b, a)):
+                if nodes[end].role == "bag":
+                    toward = lost.setdefault(end, {})
+                    toward[dest_of[other]] = toward.get(dest_of[other], 0) + speed
+        self.touched -= weights.drained
+        self.touched -= failed_nodes
+        self.lost = lost
         self.totals: dict[str, Totals] = {
-            name: weights.intern({}) for name in failed_nodes if wiring.nodes[name].role == "bag"
+            name: weights.intern({}) for name in failed_nodes if nodes[name].role == "bag"
         }
-        for name, lost in self.lost.items():
-            if wiring.nodes[name].role == "bag":
-                totals = dict(weights.bag_totals(name))
-                for i in lost:
-                    link = links[i]
-                    totals[weights.dest_of[link.b if link.a == name else link.a]] -= link.speed
-                self.totals[name] = weights.intern({d: t for d, t in totals.items() if t})
+        for name, toward in lost.items():
+            totals = dict(weights.bag_totals(name))
+            for dest, bps in toward.items():
+                totals[dest] -= bps
+            self.totals[name] = weights.intern({d: t for d, t in totals.items() if t})
         self.fabric_cache: dict[Any, Shares] = {}  # by the inputs' identities
         self.by_shape: dict[tuple[int, tuple[bool, ...] | None], Shares] = {}  # by the (interned) shape
         self.changes_cache: dict[tuple[int, int], Shares] = {}  # by ids of objects this scenario keeps alive
         self.interned: dict[str, Shares] = {}  # one object per distinct result
+        self.rounded: dict[int, dict[str, float]] = {}  # id of a destination's shares -> rounded to 4 places
+        self.bag_interned: dict[tuple[tuple[str, int], ...], Shares] = {}  # by ids of interned shares
 
 
 class Weights:
@@ -81,20 +100,27 @@ class Weights:
         lbw = plan.intent.link_bandwidth
         self.cumulative = lbw.enabled and lbw.bag_to_fabric == "cumulative"
         nodes = wiring.nodes
-        drained = {name for name, n in nodes.items() if n.drained}
-        self.idle = {i for name in drained for i in wiring.links_of[name]}  # links that never carry
+        self.drained = {name for name, n in nodes.items() if n.drained}
+        self.idle = {i for name in self.drained for i in wiring.links_of[name]}  # links that never carry
+        self.neighbours = Neighbours(wiring)
         self.dest_of = {
             name: f"region:{n.region}" if n.role == "bag" else f"fabric:{n.fabric}" for name, n in nodes.items()
         }
         self._totals: dict[str, Totals] = {}  # baseline, per BAG switch
-        self._bag_base: dict[tuple[str, str], dict[str, float]] = {}  # (BAG, destination) -> baseline shares
-        self._toward: dict[str, dict[str, list[tuple[int, str, int]]]] = {}  # BAG -> dest -> (link, interface, bps)
+        self._peers_toward: dict[str, dict[str, list[str]]] = {}  # BAG -> destination -> its neighbours there
+        self._towards: dict[tuple[str, str], Toward] = {}  # (BAG, destination) -> its links there
+        self._bag_statics: dict[Any, Any] = {}  # one object per distinct interfaces and speeds toward a destination
+        self._bag_cache: dict[tuple[int, Any], Rounded] = {}  # (id of the structure, its fate) -> shares
+        self._bag_base: dict[tuple[str, str], Rounded] = {}  # (BAG, destination) -> baseline shares
+        self._bag_rounded: dict[str, dict[str, float]] = {}  # one object per distinct rounded shares
         self._switches: dict[str, list[str]] = {}  # BAG -> the fabric switches it serves
         self._shape: dict[str, Shape] = {}  # switch -> its shape, one object per distinct shape
         self._shapes: dict[Shape, Shape] = {}
         self._static: dict[int, tuple[str, tuple[tuple[str, int], ...]]] = {}  # id(shape) -> (own, (iface, speed)s)
         self._statics: dict[tuple[str, tuple[tuple[str, int], ...]], tuple[str, tuple[tuple[str, int], ...]]] = {}
         self._fabric_base: dict[Shape, Shares] = {}
+        self._bags: dict[int, tuple[str, ...]] = {}  # id(shape) -> the BAG switch behind each uplink
+        self._base_ids: dict[int, tuple[int, ...]] = {}  # id(shape) -> ids of those BAG switches' baseline totals
         self._interned: dict[tuple[tuple[str, int], ...], Totals] = {}  # one object per distinct totals
 
     def warm(self) -> None:
@@ -102,7 +128,6 @@ class Weights:
         for name, node in self.plan.wiring.nodes.items():
             if node.role == "bag":
                 self.bag_totals(name)
-                self._toward_each(name)
             elif not node.drained:
                 self.fabric_baseline(name)
 
@@ -111,59 +136,81 @@ class Weights:
         switches of different planes whose BAG switches have the same totals share their result."""
         return self._interned.setdefault(tuple(totals.items()), totals)
 
-    def dest_across(self, i: int, device: str) -> str:
-        """The destination link `i` leads to, seen from `device` (a BAG switch)."""
-        link = self.plan.wiring.links[i]
-        return self.dest_of[link.b if link.a == device else link.a]
-
     # ------------------------------------------------------------------ BAG switches
 
     def bag_totals(self, bag: str) -> Totals:
         """A BAG switch's baseline bandwidth per destination (what `cumulative` advertises)."""
         found = self._totals.get(bag)
         if found is None:
-            links, idle = self.plan.wiring.links, self.idle
+            peers, drained = self.neighbours(bag).peers, self.drained
             totals: Totals = {}
-            for i in self.plan.wiring.links_of[bag]:
-                if i not in idle:
-                    dest = self.dest_across(i, bag)
-                    totals[dest] = totals.get(dest, 0) + links[i].speed
+            if bag not in drained:
+                for peer, bps in peers.items():
+                    if peer not in drained:
+                        dest = self.dest_of[peer]
+                        totals[dest] = totals.get(dest, 0) + bps
             found = self._totals[bag] = self.intern(dict(sorted(totals.items())))
         return found
 
-    def _toward_each(self, bag: str) -> dict[str, list[tuple[int, str, int]]]:
-        """A BAG switch's links per destination, in one pass over its links."""
-        found = self._toward.get(bag)
+    def _toward(self, bag: str, dest: str) -> Toward:
+        """A BAG switch's links toward one destination, grouped per peer (a peer-region switch is one
+        group of up to 144 links: a failed peer takes its group in one step)."""
+        found = self._towards.get((bag, dest))
         if found is None:
-            links, dest_of = self.plan.wiring.links, self.dest_of
-            found = self._toward[bag] = {}
-            for i, interface in zip(self.plan.wiring.links_of[bag], self.plan.interfaces(bag), strict=True):
-                link = links[i]
-                toward = dest_of[link.b if link.a == bag else link.a]
-                found.setdefault(toward, []).append((i, interface, link.speed))
+            peers_toward = self._peers_toward.get(bag)
+            if peers_toward is None:
+                peers_toward = self._peers_toward[bag] = {}
+                for peer in self.neighbours(bag).links:
+                    peers_toward.setdefault(self.dest_of[peer], []).append(peer)
+            by_peer, links = self.neighbours(bag).links, self.plan.wiring.links
+            peers = tuple(peers_toward.get(dest, ()))
+            groups = tuple(by_peer[peer] for peer in peers)
+            names = iter(self.plan.interfaces(bag, [i for group in groups for i in group]))
+            value = tuple(tuple((next(names), links[i].speed) for i in group) for group in groups)
+            found = self._towards[(bag, dest)] = (peers, groups, self._bag_statics.setdefault(value, value))
         return found
 
-    def _links_toward(self, bag: str, dest: str) -> list[tuple[int, str, int]]:
-        return self._toward_each(bag).get(dest, [])
-
-    def _bag_shares(self, bag: str, dest: str, gone: set[int]) -> dict[str, float]:
-        ifaces: dict[str, int] = {}
-        for i, name, speed in self._links_toward(bag, dest):
-            if i not in gone:
-                ifaces[name] = ifaces.get(name, 0) + speed
-        return _as_shares({dest: ifaces})[dest] if ifaces else {}
+    def _bag_shares(self, toward: Toward, failed: set[str], gone: set[int]) -> Rounded:
+        """Shares toward a destination (and rounded), once per structure and fate: BAG switches of
+        one plane have the same interfaces toward a region (interned), so most share their result."""
+        peers, groups, static = toward
+        mask: list[bool | tuple[bool, ...]] = []
+        for peer, group in zip(peers, groups, strict=True):
+            if peer in failed:
+                mask.append(False)
+            elif gone.isdisjoint(group):
+                mask.append(True)
+            else:
+                alive = tuple(i not in gone for i in group)
+                mask.append(alive if any(alive) else False)
+        key = (id(static), tuple(mask))
+        found = self._bag_cache.get(key)
+        if found is None:
+            ifaces: dict[str, int] = {}
+            for ends, alive_ends in zip(static, mask, strict=True):
+                if alive_ends is False:
+                    continue
+                for n, (name, speed) in enumerate(ends):
+                    if alive_ends is True or alive_ends[n]:
+                        ifaces[name] = ifaces.get(name, 0) + speed
+            shares = _split(ifaces)
+            rounded = {k: round(v, 4) for k, v in shares.items()}
+            found = self._bag_cache[key] = (shares, self._bag_rounded.setdefault(repr(rounded), rounded))
+        return found
 
     def _bag_changes(self, bag: str, failure: Failure) -> Shares:
-        """A BAG weights by link speed: only the destinations its lost links served change."""
+        """A BAG weights by link speed: only the destinations its lost links served change (rounded)."""
         changes: Shares = {}
-        for dest in sorted({self.dest_across(i, bag) for i in failure.lost[bag]}):
+        for dest in sorted(failure.lost[bag]):
+            toward = self._toward(bag, dest)
             old = self._bag_base.get((bag, dest))
             if old is None:
-                old = self._bag_base[(bag, dest)] = self._bag_shares(bag, dest, self.idle)
-            new = self._bag_shares(bag, dest, failure.gone)
-            if new != old:
-                changes[dest] = new
-        return changes
+                old = self._bag_base[(bag, dest)] = self._bag_shares(toward, self.drained, self.idle)
+            new = self._bag_shares(toward, failure.failed, failure.gone)
+            if new is not old and new[0] != old[0]:
+                changes[dest] = new[1]
+        # BAG switches of one fate share one result object (the report groups them without comparing values)
+        return failure.bag_interned.setdefault(tuple((d, id(s)) for d, s in changes.items()), changes)
 
     # ------------------------------------------------------------------ fabric switches
 
@@ -213,9 +260,7 @@ class Weights:
         found = failure.totals.get(bag)
         return self.bag_totals(bag) if found is None else found
 
-    def _fabric_after(self, switch: str, failure: Failure) -> Shares:
-        shape = self.shape(switch)
-        alive = self._alive_uplinks(switch, failure.gone) if switch in failure.lost else None
+    def _fabric_after(self, shape: Shape, alive: tuple[bool, ...] | None, failure: Failure) -> Shares:
         found = failure.by_shape.get((id(shape), alive))
         if found is None:
             static = self._static.get(id(shape))
@@ -223,8 +268,15 @@ class Weights:
                 own, uplinks = shape
                 value = (own, tuple((iface, speed) for iface, _, speed in uplinks))
                 static = self._static[id(shape)] = self._statics.setdefault(value, value)
+                self._bags[id(shape)] = bags = tuple(bag for _, bag, _ in uplinks)
+                self._base_ids[id(shape)] = tuple(id(self.bag_totals(bag)) for bag in bags)
             # shapes whose BAG switches have equal totals (interned: compared by identity) share one result
-            key = (id(static), tuple(id(self._totals_in(bag, failure)) for _, bag, _ in shape[1]), alive)
+            bags = self._bags[id(shape)]
+            if failure.totals.keys().isdisjoint(bags):
+                totals = self._base_ids[id(shape)]
+            else:
+                totals = tuple([id(self._totals_in(bag, failure)) for bag in bags])
+            key = (id(static), totals, alive)
             found = failure.fabric_cache.get(key)
             if found is None:
                 found = failure.fabric_cache[key] = self._fabric_shares(shape, alive, failure.totals)
@@ -236,17 +288,31 @@ class Weights:
     def affected(self, failure: Failure) -> set[str]:
         """Devices whose next hops can change: the surviving ends of lost links, and the fabric
         switches of every BAG switch whose totals changed (they weight by its cumulative bandwidth)."""
-        wiring = self.plan.wiring
-        links = wiring.links
-        result = set(failure.lost)
+        result = set(failure.touched)
         for bag in failure.totals:
             served = self._switches.get(bag)
             if served is None:
-                served = self._switches[bag] = sorted(
-                    {links[i].b for i in wiring.links_of[bag] if links[i].kind == "fabric"}
-                )
+                adjacent = self.neighbours(bag)
+                served = self._switches[bag] = sorted(adjacent.peers.keys() - adjacent.inter.keys())
             result.update(served)
         return result - failure.failed
+
+    def _fabric_changes(self, switch: str, alive: tuple[bool, ...] | None, failure: Failure) -> Shares:
+        old = self.fabric_baseline(switch)
+        new = self._fabric_after(self.shape(switch), alive, failure)
+        memo = (id(old), id(new))
+        found = failure.changes_cache.get(memo)
+        if found is None:
+            diff: Shares = {}
+            for dest in sorted(old.keys() | new.keys()):
+                now = new.get(dest, _NO_SHARES)
+                if old.get(dest) != now:
+                    rounded = failure.rounded.get(id(now))  # `now` is kept alive by the scenario's caches
+                    if rounded is None:
+                        rounded = failure.rounded[id(now)] = {k: round(v, 4) for k, v in now.items()}
+                    diff[dest] = rounded
+            found = failure.changes_cache[memo] = failure.interned.setdefault(repr(diff), diff)
+        return found
 
     def changed(self, dead: set[int], failed_nodes: set[str]) -> dict[str, Shares]:
         """device -> destination -> interface -> share (rounded to 4 places), for every device whose
@@ -254,20 +320,21 @@ class Weights:
         failure = Failure(self, dead, failed_nodes)
         nodes = self.plan.wiring.nodes
         result: dict[str, Shares] = {}
+        untouched: dict[int, Shares] = {}  # id(shape) -> changes of a switch of that shape that lost no uplink
         for device in sorted(self.affected(failure)):
-            if nodes[device].drained:
+            node = nodes[device]
+            if node.drained:
                 continue
-            if nodes[device].role == "bag":
-                changes = _rounded(self._bag_changes(device, failure)) if device in failure.lost else {}
+            if node.role == "bag":
+                changes = self._bag_changes(device, failure) if device in failure.lost else {}
+            elif device in failure.touched:
+                changes = self._fabric_changes(device, self._alive_uplinks(device, failure.gone), failure)
             else:
-                old, new = self.fabric_baseline(device), self._fabric_after(device, failure)
-                memo = (id(old), id(new))
-                cached = failure.changes_cache.get(memo)
-                if cached is None:
-                    diff = {d: new.get(d, {}) for d in sorted(old.keys() | new.keys()) if old.get(d) != new.get(d)}
-                    rounded = _rounded(diff)
-                    cached = failure.changes_cache[memo] = failure.interned.setdefault(repr(rounded), rounded)
-                changes = cached
+                shape = self.shape(device)
+                same = untouched.get(id(shape))
+                if same is None:
+                    same = untouched[id(shape)] = self._fabric_changes(device, None, failure)
+                changes = same
             if changes:
                 result[device] = changes
         return result

@@ -20,17 +20,15 @@ def register(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from generator.analysis.capacity import with_failures
     from generator.analysis.report import markdown, mermaid, tables
     from generator.intent.loader import load_intent
-    from generator.pipeline import plan_checked
+    from generator.pipeline import plan_analyzed
     from generator.render.outdir import claim_analysis_dir, write_outputs
 
     start = time.perf_counter()
     loaded = load_intent(args.intent)
-    planned = plan_checked(loaded)
+    planned, analysis = plan_analyzed(loaded)
     plan = planned.plan
-    analysis = with_failures(planned.capacity, plan)  # the plan's capacities, plus the failure scenarios
     seconds = time.perf_counter() - start
     shown = Path(args.out)
     target = claim_analysis_dir(shown)  # refuses a file or a directory of someone else's files

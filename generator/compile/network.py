@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -145,13 +145,14 @@ class Plan:
         port = self.layout.a_port[i] if link.a == device else self.layout.b_port[i]
         return self._interface_namer(self.wiring.nodes[device].hardware)(port, link.speed)
 
-    def interfaces(self, device: str) -> list[str]:
-        """The device's interface names, one per link in `links_of` order (a whole device at a time:
-        the failure analysis names every link of the network)."""
+    def interfaces(self, device: str, indexes: Iterable[int] | None = None) -> list[str]:
+        """The device's interface names, one per link in `links_of` order, or of these of its links
+        (many at a time: the failure analysis names most links of the network)."""
         links, a_port, b_port = self.wiring.links, self.layout.a_port, self.layout.b_port
         name = self._interface_namer(self.wiring.nodes[device].hardware)
         return [
-            name(a_port[i] if links[i].a == device else b_port[i], links[i].speed) for i in self.wiring.links_of[device]
+            name(a_port[i] if links[i].a == device else b_port[i], links[i].speed)
+            for i in (self.wiring.links_of[device] if indexes is None else indexes)
         ]
 
     def _interface_namer(self, hardware: str) -> Callable[[PortRef, int], str]:
