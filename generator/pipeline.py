@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.analysis.capacity import Analysis, Base, analyze_plan, base_capacity, failure_scenarios
+from generator.analysis.weights import Weights
 from generator.compile.layout import layout
 from generator.compile.network import Plan, compile_network, paused_gc, plan_from
 from generator.compile.wiring import wire
@@ -95,9 +96,12 @@ def plan_analyzed(loaded: LoadedIntent) -> tuple[Planned, Analysis]:
     the work) are computed by workers while this process runs the plan's last checks; an error there
     stops them, so what the user sees is the finding, as with `plan_checked`."""
     provisional = provisional_plan(loaded)
-    base = base_capacity(provisional.plan)
+    weights = Weights(provisional.plan)
+    base = base_capacity(provisional.plan, weights.neighbours)  # sums the failures need anyway
     checked: list[Planned] = []
-    scenarios = failure_scenarios(provisional.plan, base, meanwhile=lambda: checked.append(provisional.checked(base)))
+    scenarios = failure_scenarios(
+        provisional.plan, base, meanwhile=lambda: checked.append(provisional.checked(base)), weights=weights
+    )
     planned = checked[0]
     return planned, dataclasses.replace(planned.capacity, scenarios=scenarios)
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.analysis import capacity
-from generator.analysis.capacity import Analysis, analyze_plan, base_capacity, failure_specs, scenario
+from generator.analysis.capacity import Analysis, analyze_plan, base_capacity, failure_specs
 from generator.analysis.weights import Weights
 from generator.compile.network import Plan
 from generator.findings import FindingsError
@@ -257,7 +257,7 @@ def test_every_scenarios_capacity_is_what_the_links_still_up_carry(lab_data, wri
     for dead, failed in cases:
         gone = dead | {i for name in failed for i in plan.wiring.links_of[name]}
         pair, fabric, inter = capacity_left(plan, gone)
-        got = scenario(plan, "test", "test", dead, failed, base, weights)
+        got = capacity.scenario(plan, "test", "test", dead, failed, base, weights)
         assert (got.pair_bps, got.fabric_bps) == (pair, fabric)
         survivors = [b for b, total in base[2].items() if total and b not in failed]
         worst = max((1 - inter.get(b, 0) / base[2][b] for b in survivors), default=0.0)
@@ -276,9 +276,7 @@ def test_analyze_with_workers_reports_what_one_process_does(lab_data, write_inte
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_an_error_of_the_last_checks_stops_the_failure_workers(
-    lab_data, write_intent, monkeypatch, workers
-) -> None:
+def test_an_error_of_the_last_checks_stops_the_failure_workers(lab_data, write_intent, monkeypatch, workers) -> None:
     """The last checks run while the workers compute the scenarios: their error is what the user
     gets (exit 1 with the finding), and no worker is left behind."""
     lab_data["budgets"]["l2_to_bag_oversubscription"] = 0.5  # BAG070 on every plane
@@ -288,3 +286,10 @@ def test_an_error_of_the_last_checks_stops_the_failure_workers(
         plan_analyzed(load_intent(write_intent(lab_data)))
     assert "BAG070" in {f.code for f in caught.value.findings}
     assert set(multiprocessing.active_children()) <= before
+
+
+@pytest.mark.parametrize("topology", ["planar", "spread"])
+def test_the_base_capacity_from_the_bag_switches_sums_is_the_per_link_one(lab_data, write_intent, topology) -> None:
+    lab_data["regions"][0]["bag"]["drained_planes"] = [2]  # drained links still count: capacity, not traffic
+    plan = plan_checked(load_intent(write_intent(big_pair(lab_data, topology)))).plan
+    assert base_capacity(plan, Weights(plan).neighbours) == base_capacity(plan) == capacity_left(plan, set())

@@ -122,13 +122,29 @@ def plan_pairs(plan: Plan) -> set[tuple[str, str]]:
     return {(p.between[0], p.between[1]) for p in plan.intent.inter_region}
 
 
-def base_capacity(plan: Plan) -> Base:
-    """Capacity per region pair, per fabric (BAG uplinks), and per BAG switch toward other regions."""
+def base_capacity(plan: Plan, neighbours: Neighbours | None = None) -> Base:
+    """Capacity per region pair, per fabric (BAG uplinks), and per BAG switch toward other regions:
+    a pass over the links, or over the BAG switches' sums per neighbour when the caller has them
+    (every link has a BAG switch at one end: fabric links at `a`, inter-region links at both)."""
     # in intent order (a set's order changes with the hash seed: the report's rows would too)
     pair_bps: dict[str, int] = {f"{p.between[0]}~{p.between[1]}": 0 for p in plan.intent.inter_region}
     fabric_bps: dict[str, int] = {f.name: 0 for r in plan.intent.regions for f in r.fabrics}
     base: Base = (pair_bps, fabric_bps, {})
-    _account(plan, range(len(plan.wiring.links)), 1, base)
+    if neighbours is None:
+        _account(plan, range(len(plan.wiring.links)), 1, base)
+        return base
+    nodes, bag_inter = plan.wiring.nodes, base[2]
+    pair_of: dict[tuple[str, str], str] = {}
+    for name, node in nodes.items():
+        if node.role != "bag":
+            continue
+        adjacent = neighbours(name)
+        for fabric, bps in adjacent.fabrics.items():
+            fabric_bps[fabric] += bps
+        for peer, bps in adjacent.inter.items():
+            bag_inter[name] = bag_inter.get(name, 0) + bps
+            if name < peer:  # each pair of switches once
+                pair_bps[_pair_key(pair_of, pair_bps, node.region, nodes[peer].region)] += bps
     return base
 
 
@@ -273,15 +289,20 @@ def _scenarios_of(state: tuple[Plan, Base, Weights], specs: list[Spec]) -> list[
 
 
 def failure_scenarios(
-    plan: Plan, base: Base, jobs: int | None = None, meanwhile: Callable[[], None] | None = None
+    plan: Plan,
+    base: Base,
+    jobs: int | None = None,
+    meanwhile: Callable[[], None] | None = None,
+    weights: Weights | None = None,
 ) -> list[Scenario]:
     """Every scenario, in report order; on a large network spread over `jobs` forked workers (default:
     every core): each predicts the weights of thousands of devices. The baseline (every device's
     shares with nothing failed) is computed once, before the fork: every worker needs most of it.
-    `meanwhile()` runs in this process while the workers work (its exception stops them)."""
+    `meanwhile()` runs in this process while the workers work (its exception stops them); `weights`:
+    the plan's, when the caller made them already."""
     specs = list(failure_specs(plan, base))
     workers = (jobs or os.cpu_count() or 1) if len(plan.wiring.nodes) >= PARALLEL_FROM else 1
-    weights = Weights(plan)  # shared by the scenarios: baseline shares and shapes are computed once
+    weights = weights or Weights(plan)  # shared by the scenarios: baseline shares and shapes are computed once
     if workers > 1:
         weights.warm()
     chunks = [specs[i::workers] for i in range(workers)]

@@ -113,7 +113,7 @@ class Weights:
         self._bag_cache: dict[tuple[int, Any], Rounded] = {}  # (id of the structure, its fate) -> shares
         self._bag_base: dict[tuple[str, str], Rounded] = {}  # (BAG, destination) -> baseline shares
         self._bag_rounded: dict[str, dict[str, float]] = {}  # one object per distinct rounded shares
-        self._switches: dict[str, list[str]] = {}  # BAG -> the fabric switches it serves
+        self._switches: dict[str, frozenset[str]] = {}  # BAG -> the fabric switches it serves
         self._shape: dict[str, Shape] = {}  # switch -> its shape, one object per distinct shape
         self._shapes: dict[Shape, Shape] = {}
         self._static: dict[int, tuple[str, tuple[tuple[str, int], ...]]] = {}  # id(shape) -> (own, (iface, speed)s)
@@ -288,14 +288,11 @@ class Weights:
     def affected(self, failure: Failure) -> set[str]:
         """Devices whose next hops can change: the surviving ends of lost links, and the fabric
         switches of every BAG switch whose totals changed (they weight by its cumulative bandwidth)."""
-        result = set(failure.touched)
-        for bag in failure.totals:
-            served = self._switches.get(bag)
-            if served is None:
-                adjacent = self.neighbours(bag)
-                served = self._switches[bag] = sorted(adjacent.peers.keys() - adjacent.inter.keys())
-            result.update(served)
-        return result - failure.failed
+        served = self._switches
+        for bag in failure.totals.keys() - served.keys():
+            adjacent = self.neighbours(bag)
+            served[bag] = frozenset(adjacent.peers.keys() - adjacent.inter.keys())
+        return failure.touched.union(*(served[bag] for bag in failure.totals)) - failure.failed
 
     def _fabric_changes(self, switch: str, alive: tuple[bool, ...] | None, failure: Failure) -> Shares:
         old = self.fabric_baseline(switch)
