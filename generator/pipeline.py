@@ -12,15 +12,25 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from generator.analysis.capacity import Analysis, Base, analyze_plan, base_capacity, failure_scenarios
+from generator.analysis.capacity import (
+    PARALLEL_FROM,
+    Analysis,
+    Base,
+    analyze_plan,
+    base_capacity,
+    failure_scenarios,
+)
 from generator.analysis.weights import Weights
 from generator.compile.layout import layout
 from generator.compile.network import Plan, compile_network, paused_gc, plan_from
 from generator.compile.wiring import wire
 from generator.findings import Finding, FindingsError, errors, sort_findings
+from generator.forked import in_background
 from generator.intent.loader import LoadedIntent, load_intent
 from generator.model import Network
 from generator.validators.intent import check_intent
@@ -91,19 +101,27 @@ def plan_checked(loaded: LoadedIntent) -> Planned:
     return provisional_plan(loaded).checked()
 
 
+def _last_checks(provisional: Provisional, _: object = None) -> tuple[list[Finding], Analysis]:
+    planned = provisional.checked()
+    return planned.findings, planned.capacity  # not the plan: a background worker pickles its result
+
+
 def plan_analyzed(loaded: LoadedIntent) -> tuple[Planned, Analysis]:
-    """The checked plan and its capacity analysis with the failure scenarios. The scenarios (most of
-    the work) are computed by workers while this process runs the plan's last checks; an error there
-    stops them, so what the user sees is the finding, as with `plan_checked`."""
+    """The checked plan and its capacity analysis with the failure scenarios. On a large network the
+    plan's last checks run in a forked worker while this process prepares the failure scenarios (the
+    baseline every scenario starts from), and their result is awaited while the scenario workers
+    run: an error stops them, so what the user sees is the finding, as with `plan_checked`."""
     provisional = provisional_plan(loaded)
-    weights = Weights(provisional.plan)
-    base = base_capacity(provisional.plan, weights.neighbours)  # sums the failures need anyway
-    checked: list[Planned] = []
-    scenarios = failure_scenarios(
-        provisional.plan, base, meanwhile=lambda: checked.append(provisional.checked(base)), weights=weights
-    )
-    planned = checked[0]
-    return planned, dataclasses.replace(planned.capacity, scenarios=scenarios)
+    plan = provisional.plan
+    checks = partial(_last_checks, provisional)
+    large = len(plan.wiring.nodes) >= PARALLEL_FROM
+    results: list[tuple[list[Finding], Analysis]] = []
+    with in_background(checks, None) if large else nullcontext(checks) as checked:
+        weights = Weights(plan)
+        base = base_capacity(plan, weights.neighbours)  # sums the failures need anyway
+        scenarios = failure_scenarios(plan, base, meanwhile=lambda: results.append(checked()), weights=weights)
+    findings, capacity = results[0]
+    return Planned(loaded, plan, findings, capacity), dataclasses.replace(capacity, scenarios=scenarios)
 
 
 def compile_loaded(loaded: LoadedIntent, cross_check: bool = True) -> Compiled:
