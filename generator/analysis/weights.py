@@ -19,13 +19,17 @@ from typing import Any
 
 from generator.analysis.neighbours import Neighbours
 from generator.compile.network import Plan
+from generator.model import PortRef
 
 Shares = dict[str, dict[str, float]]  # destination -> outgoing interface -> share of the traffic
 Totals = dict[str, int]  # destination -> bandwidth (bps) a BAG switch has toward it
-Shape = tuple[str, tuple[tuple[str, str, int], ...]]  # own destination, (interface, BAG, speed) per uplink
+# own destination, hardware, (port, BAG, speed) per uplink: ports, not interface names, which are made
+# only for the shapes whose shares are computed (a few thousand of 145k uplinks at x1)
+Shape = tuple[str, str, tuple[tuple[PortRef, str, int], ...]]
+Static = tuple[str, str, tuple[tuple[PortRef, int], ...]]  # a shape without the BAG switches behind its uplinks
 Rounded = tuple[dict[str, float], dict[str, float]]  # shares, and the same rounded to 4 places (reported)
-# the peers toward a destination, the links to each, and each link's (interface, bps): the last interned
-Toward = tuple[tuple[str, ...], tuple[list[int], ...], tuple[tuple[tuple[str, int], ...], ...]]
+# the peers toward a destination, the links to each, and (interned) the hardware and each link's (port, bps)
+Toward = tuple[tuple[str, ...], tuple[list[int], ...], tuple[str, tuple[tuple[tuple[PortRef, int], ...], ...]]]
 
 
 def _split(ifaces: dict[str, int]) -> dict[str, float]:
@@ -116,8 +120,8 @@ class Weights:
         self._switches: dict[str, frozenset[str]] = {}  # BAG -> the fabric switches it serves
         self._shape: dict[str, Shape] = {}  # switch -> its shape, one object per distinct shape
         self._shapes: dict[Shape, Shape] = {}
-        self._static: dict[int, tuple[str, tuple[tuple[str, int], ...]]] = {}  # id(shape) -> (own, (iface, speed)s)
-        self._statics: dict[tuple[str, tuple[tuple[str, int], ...]], tuple[str, tuple[tuple[str, int], ...]]] = {}
+        self._static: dict[int, Static] = {}  # id(shape) -> the same without the BAG switches
+        self._statics: dict[Static, Static] = {}
         self._fabric_base: dict[Shape, Shares] = {}
         self._bags: dict[int, tuple[str, ...]] = {}  # id(shape) -> the BAG switch behind each uplink
         self._base_ids: dict[int, tuple[int, ...]] = {}  # id(shape) -> ids of those BAG switches' baseline totals
@@ -163,10 +167,14 @@ class Weights:
                 for peer in self.neighbours(bag).links:
                     peers_toward.setdefault(self.dest_of[peer], []).append(peer)
             by_peer, links = self.neighbours(bag).links, self.plan.wiring.links
+            a_port, b_port = self.plan.layout.a_port, self.plan.layout.b_port
             peers = tuple(peers_toward.get(dest, ()))
             groups = tuple(by_peer[peer] for peer in peers)
-            names = iter(self.plan.interfaces(bag, [i for group in groups for i in group]))
-            value = tuple(tuple((next(names), links[i].speed) for i in group) for group in groups)
+            ports = tuple(
+                tuple((a_port[i] if links[i].a == bag else b_port[i], links[i].speed) for i in group)
+                for group in groups
+            )
+            value = (self.plan.wiring.nodes[bag].hardware, ports)
             found = self._towards[(bag, dest)] = (peers, groups, self._bag_statics.setdefault(value, value))
         return found
 
@@ -186,13 +194,16 @@ class Weights:
         key = (id(static), tuple(mask))
         found = self._bag_cache.get(key)
         if found is None:
+            hardware, ports = static
+            name = self.plan.interface_namer(hardware)
             ifaces: dict[str, int] = {}
-            for ends, alive_ends in zip(static, mask, strict=True):
+            for ends, alive_ends in zip(ports, mask, strict=True):
                 if alive_ends is False:
                     continue
-                for n, (name, speed) in enumerate(ends):
+                for n, (port, speed) in enumerate(ends):
                     if alive_ends is True or alive_ends[n]:
-                        ifaces[name] = ifaces.get(name, 0) + speed
+                        iface = name(port, speed)
+                        ifaces[iface] = ifaces.get(iface, 0) + speed
             shares = _split(ifaces)
             rounded = {k: round(v, 4) for k, v in shares.items()}
             found = self._bag_cache[key] = (shares, self._bag_rounded.setdefault(repr(rounded), rounded))
@@ -218,24 +229,24 @@ class Weights:
         """What a fabric switch's shares depend on besides the BAG totals."""
         found = self._shape.get(switch)
         if found is None:
-            links = self.plan.wiring.links
-            mine = self.plan.wiring.links_of[switch]
-            names = self.plan.interfaces(switch)
-            uplinks = tuple((name, links[i].a, links[i].speed) for i, name in zip(mine, names, strict=True))
-            value = (self.dest_of[switch], uplinks)
+            links, b_port = self.plan.wiring.links, self.plan.layout.b_port  # a switch is `b` of its uplinks
+            uplinks = tuple((b_port[i], links[i].a, links[i].speed) for i in self.plan.wiring.links_of[switch])
+            value = (self.dest_of[switch], self.plan.wiring.nodes[switch].hardware, uplinks)
             found = self._shape[switch] = self._shapes.setdefault(value, value)
         return found
 
     def _fabric_shares(self, shape: Shape, alive: tuple[bool, ...] | None, totals: dict[str, Totals]) -> Shares:
-        own, uplinks = shape
+        own, hardware, uplinks = shape
+        name = self.plan.interface_namer(hardware)
         by_dest: dict[str, dict[str, int]] = {}
         cumulative = self.cumulative
-        for n, (iface, bag, speed) in enumerate(uplinks):
+        for n, (port, bag, speed) in enumerate(uplinks):
             if alive is not None and not alive[n]:
                 continue
             bag_totals = totals.get(bag)
             if bag_totals is None:
                 bag_totals = self.bag_totals(bag)
+            iface = name(port, speed)
             for dest, total in bag_totals.items():
                 if dest != own:
                     ifaces = by_dest.setdefault(dest, {})
@@ -265,8 +276,8 @@ class Weights:
         if found is None:
             static = self._static.get(id(shape))
             if static is None:
-                own, uplinks = shape
-                value = (own, tuple((iface, speed) for iface, _, speed in uplinks))
+                own, hardware, uplinks = shape
+                value = (own, hardware, tuple((port, speed) for port, _, speed in uplinks))
                 static = self._static[id(shape)] = self._statics.setdefault(value, value)
                 self._bags[id(shape)] = bags = tuple(bag for _, bag, _ in uplinks)
                 self._base_ids[id(shape)] = tuple(id(self.bag_totals(bag)) for bag in bags)

@@ -122,7 +122,7 @@ class Plan:
             first = v6.base + slot2
             a6 = _ipv6(socket.AF_INET6, first.to_bytes(16, "big"))
             b6 = _ipv6(socket.AF_INET6, (first + 1).to_bytes(16, "big"))
-        name = self._interface_namer
+        name = self.interface_namer
         ends = _link_ends(
             (
                 name(nodes[a].hardware)(self.layout.a_port[i], speed),
@@ -143,19 +143,19 @@ class Plan:
         if cached is not None:
             return cached.a_if if link.a == device else cached.b_if
         port = self.layout.a_port[i] if link.a == device else self.layout.b_port[i]
-        return self._interface_namer(self.wiring.nodes[device].hardware)(port, link.speed)
+        return self.interface_namer(self.wiring.nodes[device].hardware)(port, link.speed)
 
     def interfaces(self, device: str, indexes: Iterable[int] | None = None) -> list[str]:
         """The device's interface names, one per link in `links_of` order, or of these of its links
         (many at a time: the failure analysis names most links of the network)."""
         links, a_port, b_port = self.wiring.links, self.layout.a_port, self.layout.b_port
-        name = self._interface_namer(self.wiring.nodes[device].hardware)
+        name = self.interface_namer(self.wiring.nodes[device].hardware)
         return [
             name(a_port[i] if links[i].a == device else b_port[i], links[i].speed)
             for i in (self.wiring.links_of[device] if indexes is None else indexes)
         ]
 
-    def _interface_namer(self, hardware: str) -> Callable[[PortRef, int], str]:
+    def interface_namer(self, hardware: str) -> Callable[[PortRef, int], str]:
         """The platform's interface_name for one hardware profile, bound once per process."""
         namer = self._namers.get(hardware)
         if namer is None:
