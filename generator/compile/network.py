@@ -85,8 +85,6 @@ class Plan:
     intent: Intent
     wiring: Wiring
     layout: Layout
-    scale: Scale
-    policy: PolicyContext
     loopback_pools: dict[str, tuple[LoopbackPool, LoopbackPool | None]]
     bag_view: dict[str, PeerClass]  # how a BAG switch classes each device as a peer
     _pools: dict[str, tuple[_Pool | None, _Pool | None]]
@@ -96,6 +94,22 @@ class Plan:
     _mgmt: dict[tuple[str, str, str], Management] = field(default_factory=dict)
     _profiles: dict[tuple[str, str], Macsec] = field(default_factory=dict)
     _namers: dict[str, Callable[[PortRef, int], str]] = field(default_factory=dict)  # per-process, on demand
+    _scaled: list[tuple[Scale, PolicyContext]] = field(default_factory=list)  # on first use: see `scale`
+
+    @property
+    def scale(self) -> Scale:
+        """The link-bandwidth scale. It bounds every advertised value and sum, two passes over the
+        links (0.08 s at x1), so it is computed on first use: `analyze` needs it only in the worker
+        that runs its checks. A build computes it before forking its renderers (see build_devices)."""
+        if not self._scaled:
+            scale = choose_scale(self.intent, self.wiring)
+            self._scaled.append((scale, PolicyContext(self.intent, scale, self.loopback_pools)))
+        return self._scaled[0][0]
+
+    @property
+    def policy(self) -> PolicyContext:
+        self.scale  # noqa: B018 - computes both
+        return self._scaled[0][1]
 
     @property
     def device_names(self) -> list[str]:
@@ -222,7 +236,6 @@ def plan(intent: Intent) -> Plan:
 
 
 def plan_from(intent: Intent, wiring: Wiring, lay: Layout) -> Plan:
-    scale = choose_scale(intent, wiring)
     lpools = loopback_pools(intent)
     per_region: dict[str, int] = {}
     for node in wiring.nodes.values():
@@ -235,8 +248,6 @@ def plan_from(intent: Intent, wiring: Wiring, lay: Layout) -> Plan:
         intent,
         wiring,
         lay,
-        scale,
-        PolicyContext(intent, scale, lpools),
         lpools,
         {name: seen_from_bag(node) for name, node in wiring.nodes.items()},
         pools,  # type: ignore[arg-type]

@@ -312,6 +312,7 @@ def build_devices(
     """Every device built into the staging tree; `meanwhile()` runs here while the workers work."""
     plan = job.plan
     compile_templates(plan.platforms, job.templates)  # once, before forking: every worker inherits the compiled code
+    plan.scale  # noqa: B018 - computed on first use (see Plan.scale): once, before forking, not in every worker
     if job.audit:  # the read-back takes 0.5 s to import: once, before forking, and only when auditing
         import generator.validators.audit  # noqa: F401
 
