@@ -122,7 +122,7 @@ class Weights:
         self._shapes: dict[Shape, Shape] = {}
         self._static: dict[int, Static] = {}  # id(shape) -> the same without the BAG switches
         self._statics: dict[Static, Static] = {}
-        self._fabric_base: dict[Shape, Shares] = {}
+        self._fabric_base: dict[int, Shares] = {}  # id(shape) -> its baseline (shapes are interned: no tuple hashing)
         self._bags: dict[int, tuple[str, ...]] = {}  # id(shape) -> the BAG switch behind each uplink
         self._base_ids: dict[int, tuple[int, ...]] = {}  # id(shape) -> ids of those BAG switches' baseline totals
         self._interned: dict[tuple[tuple[str, int], ...], Totals] = {}  # one object per distinct totals
@@ -262,9 +262,10 @@ class Weights:
 
     def fabric_baseline(self, switch: str) -> Shares:
         shape = self.shape(switch)
-        found = self._fabric_base.get(shape)
+        found = self._fabric_base.get(id(shape))
         if found is None:
-            found = self._fabric_base[shape] = self._fabric_shares(shape, self._alive_uplinks(switch, self.idle), {})
+            alive = self._alive_uplinks(switch, self.idle)
+            found = self._fabric_base[id(shape)] = self._fabric_shares(shape, alive, {})
         return found
 
     def _totals_in(self, bag: str, failure: Failure) -> Totals:
