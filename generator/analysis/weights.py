@@ -54,8 +54,8 @@ class Failure:
         wiring = weights.plan.wiring
         links, nodes, dest_of = wiring.links, wiring.nodes, weights.dest_of
         self.failed = failed_nodes
-        # drained links carried nothing before either: they neither touch a device nor change totals
-        self.gone = weights.idle.union(dead, *(wiring.links_of[name] for name in failed_nodes))
+        # links that stopped carrying besides those of the failed devices (drained links never carried)
+        self.cut = weights.idle.union(dead)
         live = [name for name in failed_nodes if not nodes[name].drained]
         self.touched: set[str] = set().union(*(weights.neighbours(name).peers for name in live))
         lost: dict[str, dict[str, int]] = {}  # surviving BAG switch -> destination -> bandwidth it lost
@@ -178,7 +178,7 @@ class Weights:
             found = self._towards[(bag, dest)] = (peers, groups, self._bag_statics.setdefault(value, value))
         return found
 
-    def _bag_shares(self, toward: Toward, failed: set[str], gone: set[int]) -> Rounded:
+    def _bag_shares(self, toward: Toward, failed: set[str], cut: set[int]) -> Rounded:
         """Shares toward a destination (and rounded), once per structure and fate: BAG switches of
         one plane have the same interfaces toward a region (interned), so most share their result."""
         peers, groups, static = toward
@@ -186,10 +186,10 @@ class Weights:
         for peer, group in zip(peers, groups, strict=True):
             if peer in failed:
                 mask.append(False)
-            elif gone.isdisjoint(group):
+            elif cut.isdisjoint(group):
                 mask.append(True)
             else:
-                alive = tuple(i not in gone for i in group)
+                alive = tuple(i not in cut for i in group)
                 mask.append(alive if any(alive) else False)
         key = (id(static), tuple(mask))
         found = self._bag_cache.get(key)
@@ -217,7 +217,7 @@ class Weights:
             old = self._bag_base.get((bag, dest))
             if old is None:
                 old = self._bag_base[(bag, dest)] = self._bag_shares(toward, self.drained, self.idle)
-            new = self._bag_shares(toward, failure.failed, failure.gone)
+            new = self._bag_shares(toward, failure.failed, failure.cut)
             if new is not old and new[0] != old[0]:
                 changes[dest] = new[1]
         # BAG switches of one fate share one result object (the report groups them without comparing values)
@@ -253,18 +253,27 @@ class Weights:
                     ifaces[iface] = ifaces.get(iface, 0) + (total if cumulative else speed)
         return _as_shares(by_dest)
 
-    def _alive_uplinks(self, switch: str, gone: set[int]) -> tuple[bool, ...] | None:
-        """Which uplinks carry (None: all of them, the common case)."""
+    def _alive_uplinks(self, switch: str, failed: set[str], cut: set[int]) -> tuple[bool, ...] | None:
+        """Which uplinks carry: not to a failed (or drained) BAG switch, not cut (None: all of them,
+        the common case). Per uplink, not from the set of every dead link: a data hall's is 41,472."""
         mine = self.plan.wiring.links_of[switch]
-        if not gone.intersection(mine):
+        bags = self._uplink_bags(self.shape(switch))
+        if failed.isdisjoint(bags) and cut.isdisjoint(mine):
             return None
-        return tuple(i not in gone for i in mine)
+        return tuple(bag not in failed and i not in cut for bag, i in zip(bags, mine, strict=True))
+
+    def _uplink_bags(self, shape: Shape) -> tuple[str, ...]:
+        """The BAG switch behind each uplink of a shape."""
+        found = self._bags.get(id(shape))
+        if found is None:
+            found = self._bags[id(shape)] = tuple(bag for _, bag, _ in shape[2])
+        return found
 
     def fabric_baseline(self, switch: str) -> Shares:
         shape = self.shape(switch)
         found = self._fabric_base.get(id(shape))
         if found is None:
-            alive = self._alive_uplinks(switch, self.idle)
+            alive = self._alive_uplinks(switch, self.drained, set())
             found = self._fabric_base[id(shape)] = self._fabric_shares(shape, alive, {})
         return found
 
@@ -280,10 +289,9 @@ class Weights:
                 own, hardware, uplinks = shape
                 value = (own, hardware, tuple((port, speed) for port, _, speed in uplinks))
                 static = self._static[id(shape)] = self._statics.setdefault(value, value)
-                self._bags[id(shape)] = bags = tuple(bag for _, bag, _ in uplinks)
-                self._base_ids[id(shape)] = tuple(id(self.bag_totals(bag)) for bag in bags)
+                self._base_ids[id(shape)] = tuple(id(self.bag_totals(bag)) for bag in self._uplink_bags(shape))
             # shapes whose BAG switches have equal totals (interned: compared by identity) share one result
-            bags = self._bags[id(shape)]
+            bags = self._uplink_bags(shape)
             if failure.totals.keys().isdisjoint(bags):
                 totals = self._base_ids[id(shape)]
             else:
@@ -337,7 +345,8 @@ class Weights:
             if node.role == "bag":
                 changes = self._bag_changes(device, failure) if device in failure.lost else {}
             elif device in failure.touched:
-                changes = self._fabric_changes(device, self._alive_uplinks(device, failure.gone), failure)
+                alive = self._alive_uplinks(device, failure.failed, failure.cut)
+                changes = self._fabric_changes(device, alive, failure)
             else:
                 shape = self.shape(device)
                 same = untouched.get(id(shape))
