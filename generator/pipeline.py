@@ -17,14 +17,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from generator.analysis.capacity import (
-    PARALLEL_FROM,
-    Analysis,
-    Base,
-    analyze_plan,
-    base_capacity,
-    failure_scenarios,
-)
+from generator.analysis.capacity import PARALLEL_FROM, Analysis, analyze_plan, base_capacity, failure_scenarios
 from generator.analysis.weights import Weights
 from generator.compile.layout import layout
 from generator.compile.network import Plan, compile_network, paused_gc, plan_from
@@ -69,13 +62,12 @@ class Provisional:
     plan: Plan
     findings: list[Finding]  # warnings so far
 
-    def checked(self, base: Base | None = None) -> Planned:
-        """The checked plan; raises FindingsError when the last checks find errors. `base`: the
-        plan's base capacity, when the caller computed it already."""
+    def checked(self) -> Planned:
+        """The checked plan; raises FindingsError when the last checks find errors."""
         findings = list(self.findings)
         with paused_gc():
             findings += check_plan(self.loaded, self.plan)
-            capacity = analyze_plan(self.loaded, self.plan, failures=False, base=base)
+            capacity = analyze_plan(self.loaded, self.plan, failures=False)
             findings += capacity.findings  # capacity budgets (BAG070, BAG071)
         _stop_on_errors(findings)
         return Planned(self.loaded, self.plan, sort_findings(findings), capacity)

@@ -218,9 +218,8 @@ def scenario(
     return Scenario(kind, name, left[0], left[1], loss, weights.changed(dead, failed_nodes))
 
 
-def analyze_plan(loaded: LoadedIntent, plan: Plan, failures: bool = True, base: Base | None = None) -> Analysis:
-    """Capacities and the budgets' findings, and the failure scenarios unless `failures` is False
-    (`base`: the plan's `base_capacity` when the caller has it)."""
+def analyze_plan(loaded: LoadedIntent, plan: Plan, failures: bool = True) -> Analysis:
+    """Capacities and the budgets' findings, and the failure scenarios unless `failures` is False."""
     intent = plan.intent
     nodes, links = plan.wiring.nodes, plan.wiring.links
     planes: list[PlaneCapacity] = []
@@ -248,7 +247,7 @@ def analyze_plan(loaded: LoadedIntent, plan: Plan, failures: bool = True, base: 
                             "add uplinks_per_switch, or lower downlinks.count",
                         )
                     )
-    base = base or base_capacity(plan)
+    base = base_capacity(plan)
     base_pair, base_fabric, _ = base
     # per region: BAG capacity toward its fabrics (a fabric link stays in its region) and toward other regions
     south: dict[str, int] = defaultdict(int)

@@ -2,15 +2,18 @@
 
 `compile.ucmp.expected_paths` is the specification (the lab compares kernels with it, and the tests
 compare this module with it on every scenario). `analyze` needs the shares of every device a failure
-changes, for dozens of scenarios: tens of thousands of devices at gigawatt scale. Three facts make
+changes, for dozens of scenarios: tens of thousands of devices at gigawatt scale. Four facts make
 that cheap:
 - a failure only changes what its lost links served: a BAG switch's totals and shares are the
   baseline's, minus its lost links, toward the destinations those links led to;
+- a failed device takes its links per neighbour (see neighbours): a BAG switch reaches a peer-region
+  switch over up to 144 parallel links, which fail together;
 - a fabric switch's shares depend only on its *shape* (which BAG switch sits behind which uplink
-  interface, at what speed) and on those BAG switches' totals. The switches of one plane share a
-  handful of shapes, so shares are computed once per shape and failure state, and every switch of
-  that shape gets the same result object;
-- liveness is one set lookup: a scenario lists the links it takes out once.
+  port, at what speed) and on those BAG switches' totals, and a BAG switch's shares toward a region
+  only on its ports toward it and which peers survive. The switches of one plane share a handful of
+  shapes, so shares are computed once per shape and fate, and every switch of that shape gets the
+  same result object;
+- interface names are made only for the results computed, not for every link of the network.
 """
 
 from __future__ import annotations
@@ -28,8 +31,8 @@ Totals = dict[str, int]  # destination -> bandwidth (bps) a BAG switch has towar
 Shape = tuple[str, str, tuple[tuple[PortRef, str, int], ...]]
 Static = tuple[str, str, tuple[tuple[PortRef, int], ...]]  # a shape without the BAG switches behind its uplinks
 Rounded = tuple[dict[str, float], dict[str, float]]  # shares, and the same rounded to 4 places (reported)
-# the peers toward a destination, the links to each, and (interned) the hardware and each link's (port, bps)
-Toward = tuple[tuple[str, ...], tuple[list[int], ...], tuple[str, tuple[tuple[tuple[PortRef, int], ...], ...]]]
+BagStatic = tuple[str, tuple[tuple[tuple[PortRef, int], ...], ...]]  # hardware, (port, bps) per link per peer
+Toward = tuple[tuple[str, ...], tuple[list[int], ...], BagStatic]  # the peers toward a destination, their links
 
 
 def _split(ifaces: dict[str, int]) -> dict[str, float]:
@@ -113,8 +116,8 @@ class Weights:
         self._totals: dict[str, Totals] = {}  # baseline, per BAG switch
         self._peers_toward: dict[str, dict[str, list[str]]] = {}  # BAG -> destination -> its neighbours there
         self._towards: dict[tuple[str, str], Toward] = {}  # (BAG, destination) -> its links there
-        self._bag_statics: dict[Any, Any] = {}  # one object per distinct interfaces and speeds toward a destination
-        self._bag_cache: dict[tuple[int, Any], Rounded] = {}  # (id of the structure, its fate) -> shares
+        self._bag_statics: dict[BagStatic, BagStatic] = {}  # one object per distinct ports and speeds
+        self._bag_cache: dict[tuple[int, tuple[bool | tuple[bool, ...], ...]], Rounded] = {}  # (id, fate) -> shares
         self._bag_base: dict[tuple[str, str], Rounded] = {}  # (BAG, destination) -> baseline shares
         self._bag_rounded: dict[str, dict[str, float]] = {}  # one object per distinct rounded shares
         self._switches: dict[str, frozenset[str]] = {}  # BAG -> the fabric switches it serves

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import socket
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -158,16 +158,6 @@ class Plan:
             return cached.a_if if link.a == device else cached.b_if
         port = self.layout.a_port[i] if link.a == device else self.layout.b_port[i]
         return self.interface_namer(self.wiring.nodes[device].hardware)(port, link.speed)
-
-    def interfaces(self, device: str, indexes: Iterable[int] | None = None) -> list[str]:
-        """The device's interface names, one per link in `links_of` order, or of these of its links
-        (many at a time: the failure analysis names most links of the network)."""
-        links, a_port, b_port = self.wiring.links, self.layout.a_port, self.layout.b_port
-        name = self.interface_namer(self.wiring.nodes[device].hardware)
-        return [
-            name(a_port[i] if links[i].a == device else b_port[i], links[i].speed)
-            for i in (self.wiring.links_of[device] if indexes is None else indexes)
-        ]
 
     def interface_namer(self, hardware: str) -> Callable[[PortRef, int], str]:
         """The platform's interface_name for one hardware profile, bound once per process."""
