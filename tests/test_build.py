@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
+import subprocess
+import sys
 from pathlib import Path
 
+from generator.compile.fingerprint import device_fingerprint
+from generator.intent.loader import load_intent
+from generator.pipeline import plan_checked
 from generator.render.build import build
 
 from .conftest import LAB
@@ -113,3 +119,25 @@ def test_the_same_intent_bytes_from_another_path_build_the_same_bytes(tmp_path: 
     build(second, tmp_path / "out2")
     assert (tmp_path / "out1" / "manifest.json").read_bytes() == (tmp_path / "out2" / "manifest.json").read_bytes()
     assert build(second, tmp_path / "out1").up_to_date
+
+
+def test_a_devices_fingerprint_depends_on_values_not_on_objects_or_the_hash_seed() -> None:
+    """The manifest's fingerprints decide what the next build reuses, in another process: a plan
+    rebuilt from a pickle (other objects, other sharing) and a process with another hash seed give
+    the same fingerprint for every device, and each device's is its own."""
+    plan = plan_checked(load_intent(LAB)).plan
+    here = {name: device_fingerprint(plan, name, "digest") for name in plan.wiring.nodes}
+    assert len(set(here.values())) == len(here)
+    copy = pickle.loads(pickle.dumps(plan))
+    assert {name: device_fingerprint(copy, name, "digest") for name in copy.wiring.nodes} == here
+    script = (
+        "import json, sys\n"
+        "from generator.compile.fingerprint import device_fingerprint\n"
+        "from generator.intent.loader import load_intent\n"
+        "from generator.pipeline import plan_checked\n"
+        "plan = plan_checked(load_intent(sys.argv[1])).plan\n"
+        "print(json.dumps({n: device_fingerprint(plan, n, 'digest') for n in plan.wiring.nodes}))\n"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "4242"}
+    done = subprocess.run([sys.executable, "-c", script, str(LAB)], env=env, capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == here
