@@ -132,19 +132,9 @@ def base_capacity(plan: Plan, neighbours: Neighbours | None = None) -> Base:
     base: Base = (pair_bps, fabric_bps, {})
     if neighbours is None:
         _account(plan, range(len(plan.wiring.links)), 1, base)
-        return base
-    nodes, bag_inter = plan.wiring.nodes, base[2]
-    pair_of: dict[tuple[str, str], str] = {}
-    for name, node in nodes.items():
-        if node.role != "bag":
-            continue
-        adjacent = neighbours(name)
-        for fabric, bps in adjacent.fabrics.items():
-            fabric_bps[fabric] += bps
-        for peer, bps in adjacent.inter.items():
-            bag_inter[name] = bag_inter.get(name, 0) + bps
-            if name < peer:  # each pair of switches once
-                pair_bps[_pair_key(pair_of, pair_bps, node.region, nodes[peer].region)] += bps
+    else:
+        bags = {name for name, node in plan.wiring.nodes.items() if node.role == "bag"}
+        _account_devices(plan, neighbours, bags, 1, base)
     return base
 
 
@@ -173,27 +163,34 @@ def _pair_key(known: dict[tuple[str, str], str], pair_bps: dict[str, int], one: 
     return key
 
 
-def _take_away(plan: Plan, neighbours: Neighbours, dead: Iterable[int], failed: set[str], into: Base) -> None:
-    """Take away the capacity of the dead links and of every link of the failed devices, each link
-    once: a failed device's in a step per neighbour and fabric (a data hall fails 41,472 links of 72
-    BAG switches at x1, each summed once per plan), a dead link of two survivors in a step of its own."""
+def _account_devices(plan: Plan, neighbours: Neighbours, devices: set[str], sign: int, into: Base) -> None:
+    """Add (sign 1) or take away (sign -1) the capacity of every link of these devices, each link
+    once, in a step per neighbour and fabric (see neighbours), not per link: a data hall's 72 BAG
+    switches have 41,472 links at x1, the base's 576 all 207,360."""
     pair_bps, fabric_bps, bag_inter = into
-    nodes, links = plan.wiring.nodes, plan.wiring.links
+    nodes = plan.wiring.nodes
     pair_of: dict[tuple[str, str], str] = {}
-    for name in failed:
+    for name in sorted(devices):  # the per-switch totals in one order whatever the hash seed
         adjacent = neighbours(name)
         for fabric, bps in adjacent.fabrics.items():
-            fabric_bps[fabric] -= bps
-        if nodes[name].role != "bag":  # a fabric switch: its links to failed BAG switches went with them
+            fabric_bps[fabric] += sign * bps
+        if nodes[name].role != "bag":  # a fabric switch: its links to BAG switches among them are theirs too
             for peer, bps in adjacent.peers.items():
-                if peer in failed:
-                    fabric_bps[nodes[name].fabric] += bps
+                if peer in devices:
+                    fabric_bps[nodes[name].fabric] -= sign * bps
         for peer, bps in adjacent.inter.items():
-            if peer in failed and peer < name:
-                continue  # taken with the peer
-            pair_bps[_pair_key(pair_of, pair_bps, nodes[name].region, nodes[peer].region)] -= bps
-            bag_inter[name] = bag_inter.get(name, 0) - bps
-            bag_inter[peer] = bag_inter.get(peer, 0) - bps
+            if peer in devices and peer < name:
+                continue  # counted with the peer
+            pair_bps[_pair_key(pair_of, pair_bps, nodes[name].region, nodes[peer].region)] += sign * bps
+            bag_inter[name] = bag_inter.get(name, 0) + sign * bps
+            bag_inter[peer] = bag_inter.get(peer, 0) + sign * bps
+
+
+def _take_away(plan: Plan, neighbours: Neighbours, dead: Iterable[int], failed: set[str], into: Base) -> None:
+    """Take away the capacity of the dead links and of every link of the failed devices, each link
+    once: the failed devices' per neighbour, a dead link of two survivors in a step of its own."""
+    _account_devices(plan, neighbours, failed, -1, into)
+    links = plan.wiring.links
     survivors = [i for i in dead if links[i].a not in failed and links[i].b not in failed]
     _account(plan, survivors, -1, into)
 
