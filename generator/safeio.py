@@ -65,6 +65,12 @@ def _kind_at(path: Path | str, follow: bool) -> str | None:
         return None
 
 
+def open_directory(path: Path | str) -> int:
+    """A directory opened for name-relative calls (`dir_fd=`, `os.scandir(fd)`, flock); its descriptor
+    is not inherited by a program the process runs. OSError as os.open raises it."""
+    return os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+
+
 @contextmanager
 def open_regular(path: Path | str, follow: bool = False) -> Iterator[BufferedReader]:
     """The open file at `path` if it is a regular file (a link only with `follow`); else NotRegularFileError.

@@ -48,6 +48,7 @@ from generator.render.outdir import (
     resolve_target,
     write_failed,
 )
+from generator.safeio import open_directory
 
 PARALLEL_THRESHOLD = 256  # below this many devices, forking costs more than it saves
 
@@ -164,9 +165,9 @@ def _write(job: _Job, relative: str, data: bytes) -> None:
 @contextmanager
 def _directories(job: _Job) -> Iterator[_Job]:
     """The job with `out/` (when it exists) and the staging tree open as directories."""
-    staging_fd = os.open(job.staging, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    staging_fd = open_directory(job.staging)
     try:
-        out_fd = os.open(job.out, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        out_fd = open_directory(job.out)
     except OSError:  # the first build: nothing to reuse
         out_fd = -1
     try:

@@ -41,7 +41,7 @@ from typing import Any
 
 from generator.catalogue import CATALOGUE
 from generator.findings import Finding, InputError, Location
-from generator.safeio import NotRegularFileError, kind, lkind, open_regular, read_regular, write_files
+from generator.safeio import NotRegularFileError, kind, lkind, open_directory, open_regular, read_regular, write_files
 
 MANIFEST = "manifest.json"
 ANALYSIS = "analysis"
@@ -459,7 +459,7 @@ def user_cache(name: str) -> Path:
 def _remove_own(path: Path) -> None:
     """Remove a marked staging directory, its marker last: interrupted, it is still recognisably ours.
     Files are unlinked by name in the open directory (a previous build's 12,672 configs)."""
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    fd = open_directory(path)
     try:
         with os.scandir(fd) as entries:
             for entry in entries:
@@ -486,7 +486,7 @@ def locked(target: Path) -> Iterator[None]:
     killed holder releases it with its last fd. Under the lock no other build is running, so the
     staging a killed one left is removed (only what own_staging recognises as the tool's)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    fd = open_directory(target.parent)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         for stale in own_staging(target):

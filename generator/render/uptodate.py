@@ -28,7 +28,7 @@ from generator.render.outdir import (
     user_cache,
     write_atomic,
 )
-from generator.safeio import NotRegularFileError, open_regular, read_regular
+from generator.safeio import NotRegularFileError, open_directory, open_regular, read_regular
 
 _FAST_PATH_BYTES = 64 * 2**20  # far above any intent the loader accepts: a larger file is the loader's to refuse
 
@@ -99,7 +99,7 @@ def _stat_key(name: str, directory: int) -> list[int] | None:
 def _stat_keys(out: Path, names: list[str]) -> dict[str, list[int] | None]:
     """The stat key of every config (None where it is missing or out/ cannot be opened)."""
     try:
-        directory = os.open(out, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        directory = open_directory(out)
     except OSError:
         return dict.fromkeys(names)
     try:
